@@ -1,0 +1,34 @@
+package io.procgate.core.spi;
+
+import com.typesafe.config.Config;
+import io.netty.channel.EventLoopGroup;
+import io.procgate.core.auth.Authenticator;
+import io.procgate.core.auth.LoginThrottle;
+import io.procgate.core.auth.PasswordHasher;
+import io.procgate.core.control.ProcessControl;
+import io.procgate.host.ProcessHost;
+
+/** What the core hands a protocol plugin when it builds its listeners. */
+public interface PluginContext {
+
+    /** The plugin's own configuration subtree, {@code gateway.<name>}, defaults already merged. */
+    Config config();
+
+    /** The user-aware, audited way to act on processes: permissions, run-as, root refusal. */
+    ProcessControl processes();
+
+    /** The raw host, for protocols that front a process without users (TCPR). */
+    ProcessHost host();
+
+    /** Checks user names and passwords from {@code gateway.users}. */
+    Authenticator authenticator();
+
+    /** Failed-login throttling per source address, shared by every listener of the gateway. */
+    LoginThrottle loginThrottle();
+
+    /** Hashes and checks listener passwords (TCPR) the same way as user passwords. */
+    PasswordHasher passwordHasher();
+
+    /** The event loops that serve the connections (and the children's pipes). */
+    EventLoopGroup workerGroup();
+}

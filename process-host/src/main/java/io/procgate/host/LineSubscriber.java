@@ -1,0 +1,28 @@
+package io.procgate.host;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Receives a named process's output live, across its runs, from the moment it subscribes.
+ *
+ * <p>Called on the process's event loop, one call at a time, in line order. Calls must return
+ * quickly and never block: a subscriber that cannot keep up drops lines itself and says how many
+ * (see {@code BoundedLineSender} in gateway-core). The host never blocks the child for a subscriber.
+ */
+public interface LineSubscriber {
+
+    /**
+     * One line of output.
+     *
+     * @param lineNumber its absolute number in the history
+     * @param content the line's bytes without the {@code \n} terminator; valid only during the call
+     *     (retain or copy it to keep it)
+     */
+    void onLine(long lineNumber, ByteBuf content);
+
+    /** A run of the process began. */
+    default void onStart(long pid) {}
+
+    /** A run of the process ended; every line it printed has been delivered before this. */
+    default void onExit(ExitStatus status) {}
+}

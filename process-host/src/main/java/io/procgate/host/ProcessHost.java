@@ -1,0 +1,58 @@
+package io.procgate.host;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Hosts named child processes: starts and stops them, keeps every line they print in a persistent
+ * numbered history, writes to their stdin and streams their output to live subscribers. Knows
+ * nothing of protocols, users or configuration files.
+ *
+ * <p>All methods are thread-safe and never block on a child. Futures complete on the event loop
+ * that serves the process; callers must not block in their callbacks.
+ */
+public interface ProcessHost extends AutoCloseable {
+
+    /**
+     * Starts {@code spec} under {@code name}, recording {@code owner}. A name that exited before
+     * may be started again: its history goes on, its line numbers keep counting.
+     */
+    CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner);
+
+    /**
+     * Begins a graceful stop of the whole process group: the spec's stop command if it has one
+     * (then SIGTERM after its stop timeout), else SIGTERM at once; SIGKILL after the kill grace.
+     * Completes as soon as the stop has begun.
+     */
+    CompletableFuture<StopResult> stop(String name);
+
+    /** Completes when the named process is not running (at once if it is not). */
+    CompletableFuture<Void> whenStopped(String name);
+
+    /** Every name the host knows (running, exited, or only with a history), sorted by name. */
+    List<ProcessStatus> list();
+
+    /** The status of {@code name}, or empty if the host has never known it. */
+    Optional<ProcessStatus> status(String name);
+
+    /** Writes {@code line} followed by {@code \n} to the process's stdin, within the stdin bound. */
+    StdinResult writeStdin(String name, byte[] line);
+
+    /**
+     * Reads history from {@code fromLine}: whole lines, at most {@code maxBytes} of data (but
+     * always at least one line if there is one), up to the last complete line. Past the end: an
+     * empty slice. Empty if the host has never known {@code name}.
+     */
+    Optional<HistorySlice> read(String name, long fromLine, long maxBytes);
+
+    /**
+     * Subscribes to every line {@code name} prints from now on, in this run and later ones; the
+     * name need not be known yet. Close the subscription to stop.
+     */
+    Subscription subscribe(String name, LineSubscriber subscriber);
+
+    /** Stops every running child in parallel (graceful, then killed at the deadline) and closes histories. */
+    @Override
+    void close();
+}
