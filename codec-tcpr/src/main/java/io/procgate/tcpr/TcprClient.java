@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
 import java.time.LocalTime;
+import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * may wait for it. Lines are offered from any thread (process output arrives on the process's
  * event loop, echoes on other clients' loops) and written in offer order on the client's loop,
  * each flushed on its own.
+ *
+ * <p>Lines wait in a queue drained by one task on the client's loop per burst (not one task per
+ * line), and each is written and flushed on its own, so that it leaves in a segment of its own
+ * while the client keeps up.
  *
  * <p>Back-pressure: a line that would take the bytes waiting for this client (queued or not yet
  * taken by the socket) over the bound is dropped and counted; the next line that fits is preceded
@@ -34,6 +39,10 @@ final class TcprClient {
     private final AtomicBoolean ending = new AtomicBoolean();
     /** Lines dropped since the last one sent; guarded by {@code this}. */
     private long missed;
+    /** Lines accepted, not yet handed to the channel; guarded by {@code this}. */
+    private final ArrayDeque<TcprLine> queue = new ArrayDeque<>();
+    /** Whether a drain task is on its way; guarded by {@code this}. */
+    private boolean drainScheduled;
 
     TcprClient(Channel channel, String peer, long maxPendingBytes) {
         this.channel = channel;
@@ -57,7 +66,7 @@ final class TcprClient {
 
     /** Queues {@code line} for the client, or drops it when the client is too far behind. Takes ownership. */
     void send(TcprLine line) {
-        long size = (long) line.content().readableBytes() + LINE_OVERHEAD;
+        long size = sizeOf(line);
         synchronized (this) {
             if (ending.get()) {
                 line.release();
@@ -66,7 +75,7 @@ final class TcprClient {
             if (missed > 0) {
                 TcprLine notice = TcprLine.of(
                         line.time(), TcprConstants.MISSED_BEFORE + missed + TcprConstants.MISSED_AFTER);
-                long noticeSize = notice.content().readableBytes() + LINE_OVERHEAD;
+                long noticeSize = sizeOf(notice);
                 if (!reserve(noticeSize + size)) {
                     missed++;
                     notice.release();
@@ -74,13 +83,13 @@ final class TcprClient {
                     return;
                 }
                 missed = 0;
-                write(notice, noticeSize);
+                enqueue(notice);
             } else if (!reserve(size)) {
                 missed++;
                 line.release();
                 return;
             }
-            write(line, size);
+            enqueue(line);
         }
     }
 
@@ -89,7 +98,7 @@ final class TcprClient {
      * session was already ending.
      */
     boolean shutdown(LocalTime time) {
-        if (!ending.compareAndSet(false, true)) {
+        if (!markEnding()) {
             return false;
         }
         try {
@@ -111,7 +120,10 @@ final class TcprClient {
 
     /** Marks the session as ending without sending anything (the caller sends the shutdown line). */
     boolean markEnding() {
-        return ending.compareAndSet(false, true);
+        // under the lock, so that no line accepted by send() can be queued behind the shutdown line
+        synchronized (this) {
+            return ending.compareAndSet(false, true);
+        }
     }
 
     /** At least one line may always wait, however long, so that a long line is never refused alone. */
@@ -127,14 +139,40 @@ final class TcprClient {
         }
     }
 
-    private void write(TcprLine line, long size) {
+    /** Queues an accepted line and makes sure a drain is on its way; called holding the lock. */
+    private void enqueue(TcprLine line) {
+        queue.add(line);
+        if (drainScheduled) {
+            return;
+        }
+        drainScheduled = true;
         try {
-            channel.eventLoop().execute(() -> channel.writeAndFlush(line)
-                    .addListener(f -> pendingBytes.addAndGet(-size)));
+            channel.eventLoop().execute(this::drain);
         } catch (RejectedExecutionException e) {
             // the gateway is stopping: nothing will be written any more
-            pendingBytes.addAndGet(-size);
-            line.release();
+            drainScheduled = false;
+            for (TcprLine queued; (queued = queue.poll()) != null; ) {
+                pendingBytes.addAndGet(-sizeOf(queued));
+                queued.release();
+            }
         }
+    }
+
+    /** On the client's loop: hands every queued line to the channel, one write and flush each. */
+    private void drain() {
+        TcprLine[] batch;
+        synchronized (this) {
+            batch = queue.toArray(new TcprLine[0]);
+            queue.clear();
+            drainScheduled = false;
+        }
+        for (TcprLine line : batch) {
+            long size = sizeOf(line);
+            channel.writeAndFlush(line).addListener(f -> pendingBytes.addAndGet(-size));
+        }
+    }
+
+    private static long sizeOf(TcprLine line) {
+        return (long) line.content().readableBytes() + LINE_OVERHEAD;
     }
 }

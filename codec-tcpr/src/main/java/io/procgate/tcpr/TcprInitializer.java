@@ -9,8 +9,12 @@ import io.netty.channel.ChannelOption;
  * Builds the pipeline of each connection a TCPR listener accepts, after admitting it (throttled
  * addresses and connections over {@code max-clients} are closed here, before any byte):
  * {@value #DECODER}, {@value #ENCODER}, {@value #AUTH} (removed once authenticated),
- * {@value #SESSION}, {@value #EXCEPTIONS}. Sets {@code TCP_NODELAY} so that each line leaves in
- * a segment of its own.
+ * {@value #SESSION}, {@value #EXCEPTIONS}.
+ *
+ * <p>Sets {@code TCP_NODELAY}, so that each line leaves in a segment of its own, and a fixed
+ * {@value #SEND_BUFFER_BYTES}-byte {@code SO_SNDBUF}: left to autotuning, the kernel would hold up to
+ * several megabytes for a client that does not read, beyond the listener's {@code client-buffer},
+ * and that client would learn of its missed lines only megabytes later.
  */
 @ChannelHandler.Sharable
 public final class TcprInitializer extends ChannelInitializer<Channel> {
@@ -19,6 +23,9 @@ public final class TcprInitializer extends ChannelInitializer<Channel> {
     public static final String AUTH = "tcpr-auth";
     public static final String SESSION = "tcpr-session";
     public static final String EXCEPTIONS = "tcpr-exceptions";
+
+    /** The kernel's send buffer per connection: a console stream needs little. */
+    public static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     private final TcprListener listener;
 
@@ -32,6 +39,7 @@ public final class TcprInitializer extends ChannelInitializer<Channel> {
             return;
         }
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+        ch.config().setOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES);
         TcprEncoder encoder = new TcprEncoder(listener.settings().timestamps());
         TcprSessionHandler session = new TcprSessionHandler(listener);
         ch.pipeline()

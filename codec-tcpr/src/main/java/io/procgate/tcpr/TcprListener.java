@@ -14,6 +14,7 @@ import io.procgate.host.Subscription;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -158,12 +159,15 @@ final class TcprListener {
                 LOG.debug("{}: {} sent {} bytes", description, from.peer(), line.length);
                 ByteBuf header = Unpooled.copiedBuffer(
                         TcprConstants.COMMAND_FROM_BEFORE + from.peer() + TcprConstants.COMMAND_FROM_AFTER,
-                        java.nio.charset.StandardCharsets.UTF_8);
+                        StandardCharsets.UTF_8);
                 ByteBuf echo = Unpooled.wrappedBuffer(line);
                 try {
                     for (TcprClient client : clients) {
-                        client.send(new TcprLine(time, header.retainedDuplicate()));
-                        client.send(new TcprLine(time, echo.retainedDuplicate()));
+                        // the two lines stay together: no output line may come between them
+                        synchronized (client) {
+                            client.send(new TcprLine(time, header.retainedDuplicate()));
+                            client.send(new TcprLine(time, echo.retainedDuplicate()));
+                        }
                     }
                 } finally {
                     header.release();
