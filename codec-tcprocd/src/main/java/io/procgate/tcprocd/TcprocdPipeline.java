@@ -1,0 +1,39 @@
+package io.procgate.tcprocd;
+
+import io.netty.util.AttributeKey;
+import io.procgate.core.control.Caller;
+
+/**
+ * Names of the handlers in a tcprocd connection's pipeline, in order, and the connection's state.
+ *
+ * <pre>
+ * TCP and unix socket, until authenticated:
+ *   auth-decoder  TcprocdDecoder (credentials; holds what follows)    removed after OK
+ *   decoder       TcprocdDecoder (requests)
+ *   encoder       TcprocdEncoder
+ *   auth          TcprocdAuthHandler (deadline, check, throttle)       removed after OK
+ *   commands      TcprocdCommandHandler
+ *   exceptions    TcprocdExceptionHandler
+ * after an accepted attach, decoder and commands are replaced by:
+ *   attach-decoder  LineBasedFrameDecoder
+ *   attach          TcprocdAttachHandler
+ * </pre>
+ */
+public final class TcprocdPipeline {
+    public static final String AUTH_DECODER = "auth-decoder";
+    public static final String DECODER = "decoder";
+    public static final String ENCODER = "encoder";
+    public static final String AUTH = "auth";
+    public static final String COMMANDS = "commands";
+    public static final String ATTACH_DECODER = "attach-decoder";
+    public static final String ATTACH = "attach";
+    public static final String EXCEPTIONS = "exceptions";
+
+    /** Who is connected: set once authentication succeeded. */
+    public static final AttributeKey<Caller> CALLER = AttributeKey.valueOf(TcprocdPipeline.class, "caller");
+
+    /** Set once the connection is attached (line-based): no status may be written any more. */
+    public static final AttributeKey<Boolean> ATTACHED = AttributeKey.valueOf(TcprocdPipeline.class, "attached");
+
+    private TcprocdPipeline() {}
+}
