@@ -88,16 +88,17 @@ public final class BoundedLineSender {
         if (!channel.isActive()) {
             return;
         }
+        long now = pending.get();
         if (missedNow > 0) {
-            if (pending.get() >= maxPendingBytes / 2) {
+            if (now >= maxPendingBytes / 2) {
                 drop();
                 return;
             }
             long count = missedNow;
             missedNow = 0;
+            // The notice is not counted against this line: the stream goes on from here.
             write(format.missed(channel.alloc(), count, lineNumber));
         }
-        long now = pending.get();
         // Cheap check before allocating: framing only adds bytes.
         if (now > 0 && now + content.readableBytes() > maxPendingBytes) {
             drop();
