@@ -35,6 +35,7 @@ import io.procgate.core.spi.ListenerDefinition;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
 import io.procgate.host.HostSettings;
+import io.procgate.host.epoll.EpollProcessHost;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.RunAs;
 import java.net.InetSocketAddress;
@@ -77,6 +78,8 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private ProcessHost host;
     private HostProcessControl control;
+    /** Epoll loops for the children's pipes when the sockets use NIO; else null (they share the workers). */
+    private IoEventLoopGroup hostGroup;
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
@@ -101,7 +104,7 @@ public final class Gateway implements AutoCloseable {
      * @throws GatewayException when a listener cannot be bound or the transport is missing
      */
     public static Gateway start(Config config) {
-        return start(config, Gateway::defaultHost);
+        return start(config, null);
     }
 
     static Gateway start(Config config, HostFactory hostFactory) {
@@ -118,22 +121,37 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static ProcessHost defaultHost(HostSettings settings, IoEventLoopGroup workers) {
-        // Until the epoll host lands on main, it is found by name so that this module compiles alone.
-        try {
-            Class<?> type = Class.forName("io.procgate.host.EpollProcessHost");
-            return (ProcessHost) type.getConstructor(HostSettings.class, IoEventLoopGroup.class)
-                    .newInstance(settings, workers);
-        } catch (ReflectiveOperationException e) {
-            throw new GatewayException("no process host implementation: " + e, e);
+    /**
+     * The epoll process host on the worker loops; with the NIO transport (and epoll available) on a
+     * small epoll group of its own, since child pipes need epoll.
+     */
+    private ProcessHost defaultHost(HostSettings hostSettings, IoEventLoopGroup workers) {
+        IoEventLoopGroup loops = workers;
+        if (transport != Transports.EPOLL) {
+            if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+                throw new GatewayException("the process host needs epoll, which is not available here: "
+                        + io.netty.channel.epoll.Epoll.unavailabilityCause());
+            }
+            hostGroup = new MultiThreadIoEventLoopGroup(
+                    Math.min(2, Runtime.getRuntime().availableProcessors()),
+                    new DefaultThreadFactory("procgate-pipes", true),
+                    io.netty.channel.epoll.EpollIoHandler.newFactory());
+            loops = hostGroup;
         }
+        return new EpollProcessHost(hostSettings, loops);
     }
 
     private void run(Config config, List<ProtocolPlugin> plugins, HostFactory hostFactory) {
         for (String name : settings.plainTextPasswordUsers()) {
             LOG.warn("user {} has a plain-text password in the configuration; use password-hash (./gateway hash-password)", name);
         }
-        host = hostFactory.create(settings.hostSettings(), workerGroup);
+        try {
+            host = hostFactory == null
+                    ? defaultHost(settings.hostSettings(), workerGroup)
+                    : hostFactory.create(settings.hostSettings(), workerGroup);
+        } catch (java.io.UncheckedIOException e) {
+            throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
         control = new HostProcessControl(host, settings.defaultRunAs(), Passwd.system());
 
         List<ListenerDefinition> definitions = new ArrayList<>();
@@ -220,11 +238,8 @@ public final class Gateway implements AutoCloseable {
             return "unknown error";
         }
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        // Netty's native transport says "bind(..) failed: Address already in use"
-        int colon = message.indexOf("failed: ");
-        if (colon >= 0) {
-            message = message.substring(colon + "failed: ".length());
-        }
+        // Netty's native transport says "bind(..) failed with error(-98): Address already in use"
+        message = message.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
         return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
@@ -324,6 +339,10 @@ public final class Gateway implements AutoCloseable {
         connections.close().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+        if (hostGroup != null) {
+            hostGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+            hostGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
+        }
         workerGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
         bossGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
         LOG.info("procgate stopped");

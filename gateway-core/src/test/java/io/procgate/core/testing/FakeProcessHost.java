@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * exited. A command starting with {@code /nonexistent} fails; with {@link #refuseRoot} set, a spec
  * without run-as is refused as root. Records specs and stdin lines for assertions.
  */
-public final class FakeProcessHost implements ProcessHost {
+public class FakeProcessHost implements ProcessHost {
     public volatile boolean refuseRoot;
     public volatile boolean closed;
     public final Map<String, ProcessSpec> specs = new ConcurrentHashMap<>();
