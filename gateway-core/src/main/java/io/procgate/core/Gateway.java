@@ -80,6 +80,8 @@ public final class Gateway implements AutoCloseable {
     private HostProcessControl control;
     /** Epoll loops for the children's pipes when the sockets use NIO; else null (they share the workers). */
     private IoEventLoopGroup hostGroup;
+    private final DeferredProcessHost deferredHost = new DeferredProcessHost();
+    private DataDirLock dataDirLock;
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
@@ -145,14 +147,7 @@ public final class Gateway implements AutoCloseable {
         for (String name : settings.plainTextPasswordUsers()) {
             LOG.warn("user {} has a plain-text password in the configuration; use password-hash (./gateway hash-password)", name);
         }
-        try {
-            host = hostFactory == null
-                    ? defaultHost(settings.hostSettings(), workerGroup)
-                    : hostFactory.create(settings.hostSettings(), workerGroup);
-        } catch (java.io.UncheckedIOException e) {
-            throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
-        }
-        control = new HostProcessControl(host, settings.defaultRunAs(), Passwd.system());
+        control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
 
         List<ListenerDefinition> definitions = new ArrayList<>();
         for (ProtocolPlugin plugin : plugins) {
@@ -168,11 +163,25 @@ public final class Gateway implements AutoCloseable {
             }
             definitions.addAll(defs == null ? List.of() : defs);
         }
+        // Listeners are bound first but accept nothing yet: a port in use fails the start before
+        // the data directory is touched.
         for (ListenerDefinition definition : definitions) {
             Bound bound = bind(definition);
             synchronized (listeners) {
                 listeners.add(bound);
             }
+        }
+        dataDirLock = DataDirLock.acquire(settings.dataDir());
+        try {
+            host = hostFactory == null
+                    ? defaultHost(settings.hostSettings(), workerGroup)
+                    : hostFactory.create(settings.hostSettings(), workerGroup);
+        } catch (java.io.UncheckedIOException e) {
+            throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+        deferredHost.set(host);
+        synchronized (listeners) {
+            listeners.forEach(b -> b.channel().config().setAutoRead(true));
         }
         autostart();
         LOG.info(
@@ -191,7 +200,10 @@ public final class Gateway implements AutoCloseable {
                 ch.pipeline().addLast(definition.initializer());
             }
         };
-        ServerBootstrap bootstrap = new ServerBootstrap().group(bossGroup, workerGroup).childHandler(tracking);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .option(ChannelOption.AUTO_READ, false) // no accepting before the host is ready
+                .childHandler(tracking);
         SocketAddress local;
         Path socketFile = null;
         if (definition.address() instanceof BindAddress.Tcp tcp) {
@@ -336,6 +348,9 @@ public final class Gateway implements AutoCloseable {
                 LOG.error("closing the process host failed", e);
             }
         }
+        if (dataDirLock != null) {
+            dataDirLock.close();
+        }
         connections.close().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
@@ -368,7 +383,7 @@ public final class Gateway implements AutoCloseable {
 
         @Override
         public ProcessHost host() {
-            return host;
+            return deferredHost;
         }
 
         @Override

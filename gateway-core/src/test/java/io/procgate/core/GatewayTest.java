@@ -73,7 +73,7 @@ class GatewayTest {
             assertThat(greetingOverUnix(socket)).isEqualTo("hello\n");
             PluginContext ctx = DummyPlugin.lastContext;
             assertThat(ctx.config().getString("greeting")).isEqualTo("hello");
-            assertThat(ctx.host()).isSameAs(gateway.host());
+            assertThat(ctx.host().list()).isEqualTo(gateway.host().list());
             assertThat(ctx.processes()).isNotNull();
             assertThat(ctx.workerGroup().isShuttingDown()).isFalse();
         } finally {
@@ -127,6 +127,17 @@ class GatewayTest {
                     .hasMessage("dummy: cannot listen on 127.0.0.1:" + port + ": address already in use");
         }
         assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
+    void aSecondGatewayOnTheSameDataDirIsRefused() {
+        try (Gateway first = Gateway.start(GatewayConfig.parse(config("")))) {
+            assertThatThrownBy(() -> Gateway.start(GatewayConfig.parse(config(""))))
+                    .isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("is in use by another gateway");
+            assertThat(first.host().list()).isEmpty();
+        }
+        Gateway.start(GatewayConfig.parse(config(""))).close(); // the lock is released at close
     }
 
     @Test
