@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     static Gateway start(Config config, HostFactory hostFactory) {
-        Config full = config.withFallback(ConfigFactory.defaultReference()).resolve();
+        Config full = config.withFallback(GatewayConfig.reference()).resolve();
         GatewaySettings settings = GatewayConfig.validate(full);
         List<ProtocolPlugin> plugins = Plugins.load();
         Gateway gateway = new Gateway(settings);
@@ -313,7 +313,7 @@ public final class Gateway implements AutoCloseable {
      * @throws com.typesafe.config.ConfigException if {@code config} is invalid (nothing is changed)
      */
     public void reload(Config config) {
-        Config full = config.withFallback(ConfigFactory.defaultReference()).resolve();
+        Config full = config.withFallback(GatewayConfig.reference()).resolve();
         GatewaySettings next = GatewayConfig.validate(full);
         for (String name : next.plainTextPasswordUsers()) {
             LOG.warn("user {} has a plain-text password in the configuration; use password-hash", name);

@@ -31,14 +31,16 @@ public final class GatewayConfig {
                 throw new ConfigException("cannot read config file " + fileOrNull + ": permission denied");
             }
             user = ConfigFactory.parseFile(
-                    fileOrNull.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+                    fileOrNull.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(classLoader()));
         }
         return finish(user);
     }
 
     /** The defaults, with {@code hocon} over them. */
     public static Config parse(String hocon) {
-        return finish(ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("config")));
+        return finish(ConfigFactory.parseString(
+                hocon, ConfigParseOptions.defaults().setOriginDescription("config").setClassLoader(classLoader())));
     }
 
     /**
@@ -47,12 +49,26 @@ public final class GatewayConfig {
      * @throws com.typesafe.config.ConfigException with a one-line message
      */
     public static GatewaySettings validate(Config config) {
-        ConfigValidator.validate(config, ConfigFactory.defaultReference(), Plugins.names(Plugins.load()));
+        ConfigValidator.validate(config, reference(), Plugins.names(Plugins.load()));
         return GatewaySettings.from(config);
     }
 
+    /** Every module's {@code reference.conf}, merged. */
+    static Config reference() {
+        return ConfigFactory.defaultReference(classLoader());
+    }
+
+    /**
+     * The thread's context class loader, or this module's when there is none (signal handler
+     * threads have none): Typesafe Config and the plugin lookup need one.
+     */
+    static ClassLoader classLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : GatewayConfig.class.getClassLoader();
+    }
+
     private static Config finish(Config user) {
-        Config full = user.withFallback(ConfigFactory.defaultReference()).resolve();
+        Config full = user.withFallback(reference()).resolve();
         validate(full);
         return full;
     }

@@ -16,10 +16,7 @@ final class Plugins {
     private Plugins() {}
 
     static List<ProtocolPlugin> load() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = Plugins.class.getClassLoader();
-        }
+        ClassLoader loader = GatewayConfig.classLoader();
         List<ProtocolPlugin> plugins = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (ProtocolPlugin plugin : ServiceLoader.load(ProtocolPlugin.class, loader)) {
