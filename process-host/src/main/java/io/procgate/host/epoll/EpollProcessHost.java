@@ -17,6 +17,7 @@ import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
+import io.procgate.host.spawn.CrashReaper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,6 +57,7 @@ public final class EpollProcessHost implements ProcessHost {
     private final IoEventLoopGroup loops;
     private final Path root;
     private final ChildLauncher launcher;
+    private final CrashReaper reaper;
     private final ConcurrentHashMap<String, ManagedProcess> processes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -65,6 +67,7 @@ public final class EpollProcessHost implements ProcessHost {
         this.loops = loops;
         this.root = settings.dataDir().resolve(PROCESSES_DIR);
         this.launcher = new ChildLauncher(settings.allowRootChildren());
+        this.reaper = CrashReaper.start();
         try {
             Files.createDirectories(root);
             try (Stream<Path> dirs = Files.list(root)) {
@@ -101,7 +104,7 @@ public final class EpollProcessHost implements ProcessHost {
         try {
             History history =
                     History.open(dir, settings.segmentBytes(), settings.retentionBytes(), settings.maxLineBytes());
-            return new ManagedProcess(name, dir, loop, history, launcher, settings.stdinBufferBytes());
+            return new ManagedProcess(name, dir, loop, history, launcher, reaper, settings.stdinBufferBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open history of " + name, e);
         }
@@ -195,6 +198,7 @@ public final class EpollProcessHost implements ProcessHost {
                 await(CompletableFuture.runAsync(p::closeHistory, p.loop()), KILL_SETTLE_MILLIS);
             }
         }
+        reaper.close();
         LOG.info("process host closed");
     }
 

@@ -14,6 +14,7 @@ import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
+import io.procgate.host.spawn.CrashReaper;
 import io.procgate.host.spawn.GroupSignaller;
 import io.procgate.host.spawn.SpawnException;
 import io.procgate.host.spawn.Spawned;
@@ -43,6 +44,7 @@ final class ManagedProcess {
     private final IoEventLoop loop;
     private final History history;
     private final ChildLauncher launcher;
+    private final CrashReaper reaper;
     private final long stdinBufferBytes;
     private final CopyOnWriteArrayList<LineSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private final History.LineConsumer fanOut = this::deliver;
@@ -65,8 +67,15 @@ final class ManagedProcess {
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
 
     ManagedProcess(
-            String name, Path dir, IoEventLoop loop, History history, ChildLauncher launcher, long stdinBufferBytes) {
+            String name,
+            Path dir,
+            IoEventLoop loop,
+            History history,
+            ChildLauncher launcher,
+            CrashReaper reaper,
+            long stdinBufferBytes) {
         this.name = name;
+        this.reaper = reaper;
         this.dir = dir;
         this.loop = loop;
         this.history = history;
@@ -127,6 +136,7 @@ final class ManagedProcess {
         lastError = null;
         since = Instant.now();
         pid = spawned.process().pid();
+        reaper.add(pid); // setsid made the child its group's leader: pid = pgid
         if (!newOwner.equals(owner)) {
             owner = newOwner;
             writeOwner(dir, newOwner);
@@ -194,6 +204,7 @@ final class ManagedProcess {
                     }
                     // Also reaches descendants that outlived the leader.
                     GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                    reaper.remove(group);
                 },
                 spec.killGrace().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -203,7 +214,9 @@ final class ManagedProcess {
     void killNow() {
         loop.execute(() -> {
             if (run != null) {
-                GroupSignaller.signalGroup(run.process().pid(), Signals.SIGKILL);
+                long group = run.process().pid();
+                GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                reaper.remove(group);
             }
         });
     }
@@ -262,9 +275,14 @@ final class ManagedProcess {
             LOG.info("{}: stopping what is left of process group {}", name, group);
             GroupSignaller.signalGroup(group, Signals.SIGTERM);
             loop.schedule(
-                    () -> GroupSignaller.signalGroup(group, Signals.SIGKILL),
+                    () -> {
+                        GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                        reaper.remove(group);
+                    },
                     spec.killGrace().toMillis(),
                     TimeUnit.MILLISECONDS);
+        } else if (!stopRequested) {
+            reaper.remove(group); // nothing of the group holds the output: it is gone
         }
         for (LineSubscriber s : subscribers) {
             try {
@@ -304,7 +322,7 @@ final class ManagedProcess {
         @Override
         public void onBytes(ByteBuf chunk) {
             try {
-                history.append(chunk, fanOut);
+                history.append(chunk, subscribers.isEmpty() ? null : fanOut);
             } catch (IOException e) {
                 LOG.error("{}: cannot write history: {}", name, e.toString());
             }
