@@ -168,12 +168,14 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         LOG.info("tcprocd: {} logged in from {}", user.name(), peer(channel));
         // OK first: answers to requests the client sent early follow it.
         channel.writeAndFlush(TcprocdResponse.of(TcprocdStatus.OK));
+        // Reading resumes before the held requests flow on, so that the command handler can stop
+        // it again while it works on them.
+        channel.config().setAutoRead(true);
         // Self first, so that the requests the credentials decoder releases pass straight on.
         channel.pipeline().remove(this);
         if (channel.pipeline().get(TcprocdPipeline.AUTH_DECODER) != null) {
             channel.pipeline().remove(TcprocdPipeline.AUTH_DECODER);
         }
-        channel.config().setAutoRead(true);
     }
 
     private void fail(ChannelHandlerContext ctx, String name, String reason) {

@@ -228,7 +228,7 @@ class TcprocdEndToEndTest {
                     "\r\n".getBytes(StandardCharsets.US_ASCII),
                     TcprocdWire.list(),
                     TcprocdWire.kill("nothing-here")));
-            assertThat(client.readString(23)).isEqualTo("23AUTHENTICATION_REQUIRED");
+            assertThat(client.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
             assertThat(client.readStatus()).isEqualTo("OK");
             assertThat(client.readStatus()).isEqualTo("OK");
             client.readData();

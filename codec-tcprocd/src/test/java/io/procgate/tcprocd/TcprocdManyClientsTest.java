@@ -175,7 +175,7 @@ class TcprocdManyClientsTest {
                     case LOGGED_IN:
                         expect(client, status, "OK", failures);
                         client.send(TcprocdWire.start(
-                                client.name, "sh -c 'echo hello-" + client.id + "; exec sleep 60'", ""));
+                                client.name, "sh -c 'echo hello-" + client.id + "; read x'", ""));
                         client.step = Step.STARTED;
                         break;
                     case STARTED:

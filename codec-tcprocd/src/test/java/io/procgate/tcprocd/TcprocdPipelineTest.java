@@ -159,7 +159,7 @@ class TcprocdPipelineTest {
         context.subscriber.onLine(7, Unpooled.copiedBuffer("out", StandardCharsets.US_ASCII));
         assertThat(written(channel)).isEqualTo("out\n");
         context.subscriber.onExit(null);
-        channel.runPendingTasks();
+        assertThat(written(channel)).isEmpty();
         assertThat(channel.isActive()).isFalse();
         assertThat(context.subscriptionClosed).isTrue();
         assertThat(channel.finish()).isFalse();

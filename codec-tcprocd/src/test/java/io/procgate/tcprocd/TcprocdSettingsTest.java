@@ -54,10 +54,10 @@ class TcprocdSettingsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "gateway.tcprocd.colour = red | gateway.tcprocd.colour: unknown key",
-                "gateway.tcprocd.listeners = [{ host = \"h\", prot = 1 }] | gateway.tcprocd.listeners[0].prot: unknown key",
-                "gateway.tcprocd.listeners = [{ socket = \"/s\", port = 1 }] | gateway.tcprocd.listeners[0].port: unknown key",
-                "gateway.tcprocd.listeners = [{ port = \"many\" }] | gateway.tcprocd.listeners[0].port: must be a number",
+                "gateway.tcprocd.colour = red | 'gateway.tcprocd.colour': unknown key",
+                "gateway.tcprocd.listeners = [{ host = \"h\", prot = 1 }] | 'gateway.tcprocd.listeners[0].prot': unknown key",
+                "gateway.tcprocd.listeners = [{ socket = \"/s\", port = 1 }] | 'gateway.tcprocd.listeners[0].port': unknown key",
+                "gateway.tcprocd.listeners = [{ port = \"many\" }] | 'gateway.tcprocd.listeners[0].port': must be a number",
                 "gateway.tcprocd.listeners = [{ port = 70000 }] | must be a number 0-65535, not 70000",
                 "gateway.tcprocd.listeners = [{ socket = \"/s\", mode = 660 }] | must be a quoted octal string",
                 "gateway.tcprocd.listeners = [{ socket = \"/s\", mode = \"0999\" }] | must be an octal file mode",
@@ -66,9 +66,9 @@ class TcprocdSettingsTest {
                 "gateway.tcprocd.listeners = [{ port = 1, auth-timeout = 0s }] | must be longer than zero",
                 "gateway.tcprocd.listeners = [ 5 ] | a listener must be an object",
                 "gateway.tcprocd.listeners = { port = 1 } | must be a list of listeners",
-                "gateway.tcprocd.max-response = lots | gateway.tcprocd.max-response: must be a size",
+                "gateway.tcprocd.max-response = lots | 'gateway.tcprocd.max-response': must be a size",
                 "gateway.tcprocd.max-response = 2 GiB | must be between 1024 and 999999999 bytes",
-                "gateway.tcprocd.attach-buffer = 10 | gateway.tcprocd.attach-buffer: must be between",
+                "gateway.tcprocd.attach-buffer = 10 | 'gateway.tcprocd.attach-buffer': must be between",
             })
     void invalidConfigurationNamesTheKey(String hocon, String message) {
         assertThatThrownBy(() -> parse(hocon))
