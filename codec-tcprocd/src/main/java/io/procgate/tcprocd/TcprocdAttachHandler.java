@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
 import io.procgate.core.control.ProcessControl;
@@ -48,8 +49,7 @@ final class TcprocdAttachHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     /** The subscriber that streams the process's output to {@code channel}. */
     LineSubscriber subscriber(Channel channel) {
-        BoundedLineSender sender =
-                new BoundedLineSender(channel, BoundedLineSender.NEWLINE_TERMINATED, attachBuffer);
+        BoundedLineSender sender = new BoundedLineSender(channel, BoundedLineSender.NEWLINE_TERMINATED, attachBuffer);
         return new LineSubscriber() {
             @Override
             public void onLine(long lineNumber, ByteBuf content) {
@@ -81,6 +81,16 @@ final class TcprocdAttachHandler extends SimpleChannelInboundHandler<ByteBuf> {
                     name,
                     status);
         }
+    }
+
+    /** The client shut its side: that is a detach (a subscription must not outlive its client). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

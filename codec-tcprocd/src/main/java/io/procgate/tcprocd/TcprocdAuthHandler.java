@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.procgate.core.auth.Authenticator;
@@ -107,6 +108,19 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** The peer shut its side: nothing more can come; unless credentials are being checked, close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.channel().attr(TcprocdPipeline.INPUT_CLOSED).set(Boolean.TRUE);
+            if (!checking) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelDeadline();
@@ -175,6 +189,10 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         channel.pipeline().remove(this);
         if (channel.pipeline().get(TcprocdPipeline.AUTH_DECODER) != null) {
             channel.pipeline().remove(TcprocdPipeline.AUTH_DECODER);
+        }
+        if (Boolean.TRUE.equals(channel.attr(TcprocdPipeline.INPUT_CLOSED).get())) {
+            // The client shut its side while we checked: answer what it sent, then close.
+            channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         }
     }
 

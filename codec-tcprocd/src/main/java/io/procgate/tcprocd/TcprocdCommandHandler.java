@@ -2,9 +2,12 @@ package io.procgate.tcprocd;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
@@ -50,6 +53,10 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
     private boolean draining;
 
     private Caller caller;
+    /** The client shut its side: close once everything is answered. */
+    private boolean inputClosed;
+
+    private boolean closing;
 
     TcprocdCommandHandler(ProcessControl processes, TcprocdSettings settings) {
         this.processes = processes;
@@ -60,6 +67,17 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
     protected void channelRead0(ChannelHandlerContext ctx, TcprocdRequest request) {
         pending.add(request);
         drain(ctx);
+    }
+
+    /** The client shut its side: answer what it sent, then close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone(ctx);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -86,9 +104,17 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             // Read on only when everything read so far has been answered.
             if (!ctx.isRemoved()) {
                 channel.config().setAutoRead(!busy && pending.isEmpty() && channel.isWritable());
+                closeIfDone(ctx);
             }
         } finally {
             draining = false;
+        }
+    }
+
+    private void closeIfDone(ChannelHandlerContext ctx) {
+        if (inputClosed && !busy && pending.isEmpty() && !closing) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -14,6 +14,7 @@ import static io.procgate.tcprocd.TcprocdConstants.SHORT_LENGTH_DIGITS;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
@@ -70,9 +71,12 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
         BAD
     }
 
-    private static final ByteProcessor NAME_BYTES =
-            b -> (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '_'
-                    || b == '-';
+    private static final ByteProcessor NAME_BYTES = b -> (b >= 'a' && b <= 'z')
+            || (b >= 'A' && b <= 'Z')
+            || (b >= '0' && b <= '9')
+            || b == '.'
+            || b == '_'
+            || b == '-';
 
     private final Mode mode;
     private final DigitsProcessor digits = new DigitsProcessor();
@@ -105,7 +109,7 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
-            for (;;) {
+            for (; ; ) {
                 switch (state) {
                     case USERNAME:
                         if (!decodeUsername(in)) {
@@ -173,6 +177,19 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
             ctx.fireChannelReadComplete();
         } else {
             super.channelReadComplete(ctx);
+        }
+    }
+
+    /**
+     * The peer shut its side. Held bytes stay held (Netty's decoder would decode what is left and
+     * drop it): they are answered once the next stage takes them over.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent && state == State.HELD) {
+            ctx.fireUserEventTriggered(evt);
+        } else {
+            super.userEventTriggered(ctx, evt);
         }
     }
 
@@ -304,7 +321,7 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
 
     // N<start line digits> <- here (cat): one digit tells how many digits follow
     private boolean decodeStartLine(ByteBuf in, List<Object> out) {
-        int count = peekLength(in, NUMBER_LENGTH_DIGITS, "start line");
+        int count = peekLength(in, NUMBER_LENGTH_DIGITS, "start line's digits");
         if (count < 0) {
             return false;
         }
@@ -313,10 +330,14 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
         }
         if (in.readableBytes() < NUMBER_LENGTH_DIGITS + count) {
             // Check the digits that have arrived, so that garbage is refused at once.
-            parseDigits(in, in.readerIndex() + NUMBER_LENGTH_DIGITS, in.readableBytes() - NUMBER_LENGTH_DIGITS, "start line");
+            parseDigits(
+                    in,
+                    in.readerIndex() + NUMBER_LENGTH_DIGITS,
+                    in.readableBytes() - NUMBER_LENGTH_DIGITS,
+                    "the start line");
             return false;
         }
-        long startLine = parseDigits(in, in.readerIndex() + NUMBER_LENGTH_DIGITS, count, "start line");
+        long startLine = parseDigits(in, in.readerIndex() + NUMBER_LENGTH_DIGITS, count, "the start line");
         in.skipBytes(NUMBER_LENGTH_DIGITS + count);
         out.add(new TcprocdCatRequest(name, startLine));
         resetDecoder();
@@ -355,14 +376,15 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
     /** The {@code lengthDigits}-digit number at the reader index, or -1 while digits are missing. */
     private int peekLength(ByteBuf in, int lengthDigits, String field) {
         int available = Math.min(in.readableBytes(), lengthDigits);
-        long value = parseDigits(in, in.readerIndex(), available, field);
+        long value = parseDigits(in, in.readerIndex(), available, "the length of the " + field);
         return available < lengthDigits ? -1 : (int) value;
     }
 
-    private long parseDigits(ByteBuf in, int index, int count, String field) {
+    /** The number in {@code count} ASCII digits at {@code index}; {@code what} names it for the error. */
+    private long parseDigits(ByteBuf in, int index, int count, String what) {
         digits.reset();
         if (count > 0 && in.forEachByte(index, count, digits) != -1) {
-            throw new TcprocdCodecException("a non-digit where the " + field + " length belongs");
+            throw new TcprocdCodecException("a non-digit in " + what);
         }
         return digits.value;
     }

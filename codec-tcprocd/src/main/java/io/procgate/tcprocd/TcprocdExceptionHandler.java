@@ -46,7 +46,10 @@ public final class TcprocdExceptionHandler extends ChannelInboundHandlerAdapter 
             LOG.debug("tcprocd: connection from {} failed: {}", peer, cause.toString());
             ctx.close();
         } else if (cause instanceof TooLongFrameException) {
-            LOG.info("tcprocd: closing attached client {}: line longer than {} bytes", peer, TcprocdConstants.MAX_ATTACH_LINE);
+            LOG.info(
+                    "tcprocd: closing attached client {}: line longer than {} bytes",
+                    peer,
+                    TcprocdConstants.MAX_ATTACH_LINE);
             ctx.close();
         } else {
             LOG.error("tcprocd: unexpected failure serving {}", peer, cause);

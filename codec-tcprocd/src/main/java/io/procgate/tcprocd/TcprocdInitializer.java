@@ -3,6 +3,7 @@ package io.procgate.tcprocd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.spi.PluginContext;
@@ -49,6 +50,8 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
             channel.close();
             return;
         }
+        // A client may send its requests and shut its side (printf ... | nc -N): answer them first.
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         TcprocdDecoder.Mode credentials =
                 listener.isUnix() ? TcprocdDecoder.Mode.PASSWORD : TcprocdDecoder.Mode.USER_AND_PASSWORD;
         ChannelPipeline pipeline = channel.pipeline();
@@ -57,8 +60,7 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(TcprocdPipeline.ENCODER, TcprocdEncoder.INSTANCE);
         pipeline.addLast(
                 TcprocdPipeline.AUTH,
-                new TcprocdAuthHandler(
-                        context.authenticator(), context.loginThrottle(), listener, passwordChecks));
+                new TcprocdAuthHandler(context.authenticator(), context.loginThrottle(), listener, passwordChecks));
         pipeline.addLast(TcprocdPipeline.COMMANDS, new TcprocdCommandHandler(context.processes(), settings));
         pipeline.addLast(TcprocdPipeline.EXCEPTIONS, TcprocdExceptionHandler.INSTANCE);
     }

@@ -32,6 +32,13 @@ public final class TcprocdPipeline {
     /** Who is connected: set once authentication succeeded. */
     public static final AttributeKey<Caller> CALLER = AttributeKey.valueOf(TcprocdPipeline.class, "caller");
 
+    /**
+     * Set when the client shut its side down (half-close, e.g. {@code nc -N}) before it was
+     * authenticated: what it sent before is still answered, then the connection is closed.
+     */
+    public static final AttributeKey<Boolean> INPUT_CLOSED =
+            AttributeKey.valueOf(TcprocdPipeline.class, "input-closed");
+
     /** Set once the connection is attached (line-based): no status may be written any more. */
     public static final AttributeKey<Boolean> ATTACHED = AttributeKey.valueOf(TcprocdPipeline.class, "attached");
 

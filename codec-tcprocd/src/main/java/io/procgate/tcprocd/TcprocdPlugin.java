@@ -24,7 +24,9 @@ public final class TcprocdPlugin implements ProtocolPlugin {
         List<ListenerDefinition> definitions = new ArrayList<>();
         for (TcprocdListenerSettings listener : settings.listeners()) {
             definitions.add(new ListenerDefinition(
-                    TcprocdConstants.PROTOCOL, listener.address(), new TcprocdInitializer(context, settings, listener)));
+                    TcprocdConstants.PROTOCOL,
+                    listener.address(),
+                    new TcprocdInitializer(context, settings, listener)));
         }
         return definitions;
     }

@@ -61,7 +61,9 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
                 String where = PATH + ".listeners[" + i + "]";
                 if (entries.get(i).valueType() != ConfigValueType.OBJECT) {
                     throw new ConfigException.BadValue(
-                            entries.get(i).origin(), where, "a listener must be an object like { host = ..., port = ... }");
+                            entries.get(i).origin(),
+                            where,
+                            "a listener must be an object like { host = ..., port = ... }");
                 }
                 Config entry = config.getConfigList("listeners").get(i);
                 listeners.add(listener(entry, where));
@@ -97,7 +99,9 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
                         e.getValue().origin(),
                         where + "." + e.getKey(),
                         "unknown key; expected one of " + new java.util.TreeSet<>(allowed)
-                                + (allowed == TCP_KEYS ? " (or socket, mode, allow-unknown-users for a unix socket)" : ""));
+                                + (allowed == TCP_KEYS
+                                        ? " (or socket, mode, allow-unknown-users for a unix socket)"
+                                        : ""));
             }
         }
     }

@@ -78,7 +78,10 @@ final class FakeContext implements PluginContext {
                 }
                 // Lines 5.. were kept; "a\nb\n" are lines 5 and 6.
                 return Outcome.ok(new HistorySlice(
-                        fromLine, Math.max(5, fromLine), 2, Unpooled.copiedBuffer("a\nb\n", StandardCharsets.US_ASCII)));
+                        fromLine,
+                        Math.max(5, fromLine),
+                        2,
+                        Unpooled.copiedBuffer("a\nb\n", StandardCharsets.US_ASCII)));
             }
 
             @Override

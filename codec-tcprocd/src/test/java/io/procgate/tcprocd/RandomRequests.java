@@ -56,7 +56,8 @@ final class RandomRequests {
 
     /** UTF-8 text of at most {@code maxBytes} bytes, usually short. */
     String text(int maxBytes) {
-        int target = random.nextInt(10) == 0 ? random.nextInt(maxBytes + 1) : random.nextInt(Math.min(40, maxBytes + 1));
+        int target =
+                random.nextInt(10) == 0 ? random.nextInt(maxBytes + 1) : random.nextInt(Math.min(40, maxBytes + 1));
         StringBuilder sb = new StringBuilder();
         int bytes = 0;
         while (true) {
@@ -71,7 +72,8 @@ final class RandomRequests {
     }
 
     byte[] bytes(int maxBytes) {
-        int length = random.nextInt(10) == 0 ? random.nextInt(maxBytes + 1) : random.nextInt(Math.min(40, maxBytes + 1));
+        int length =
+                random.nextInt(10) == 0 ? random.nextInt(maxBytes + 1) : random.nextInt(Math.min(40, maxBytes + 1));
         byte[] b = new byte[length];
         random.nextBytes(b);
         return b;

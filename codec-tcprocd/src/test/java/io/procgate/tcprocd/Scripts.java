@@ -22,10 +22,8 @@ final class Scripts {
             + "done\n";
 
     /** Echoes stdin as "got LINE" until "quit". */
-    static final String ECHO = "while read -r l; do\n"
-            + "  [ \"$l\" = quit ] && exit 0\n"
-            + "  echo \"got $l\"\n"
-            + "done\n";
+    static final String ECHO =
+            "while read -r l; do\n" + "  [ \"$l\" = quit ] && exit 0\n" + "  echo \"got $l\"\n" + "done\n";
 
     static Path write(Path dir, String name, String body) {
         try {

@@ -57,7 +57,8 @@ class TcprocdAuthTest {
     void aClientThatDoesNotAuthenticateInTimeIsClosed() {
         try (Gateway gateway = start(
                 "alice { password = \"alice-pw\" }, root { password = \"root-pw\" }",
-                "{ host = \"127.0.0.1\", port = 0, auth-timeout = 300ms }, " + socket("t.sock") + ", auth-timeout = 300ms }",
+                "{ host = \"127.0.0.1\", port = 0, auth-timeout = 300ms }, " + socket("t.sock")
+                        + ", auth-timeout = 300ms }",
                 "")) {
             for (SocketAddress address : gateway.boundAddresses("tcprocd")) {
                 try (WireClient silent = WireClient.connect(address);
@@ -76,8 +77,10 @@ class TcprocdAuthTest {
 
     @Test
     void aUnixSocketUserWithoutPasswordIsInAtOnce() {
-        try (Gateway gateway = start("root { admin = false }", socket("a.sock") + " }", "allow-root-children = true\n")) {
-            try (WireClient client = WireClient.connect(gateway.boundAddresses("tcprocd").get(0))) {
+        try (Gateway gateway =
+                start("root { admin = false }", socket("a.sock") + " }", "allow-root-children = true\n")) {
+            try (WireClient client =
+                    WireClient.connect(gateway.boundAddresses("tcprocd").get(0))) {
                 assertThat(client.readStatus()).isEqualTo("OK");
                 client.send(TcprocdWire.list());
                 assertThat(client.readStatus()).isEqualTo("OK");

@@ -69,8 +69,7 @@ class TcprocdBadInputTest {
             "07command01a9z9", // a non-digit inside a stdin-line length
             "04lisp04list04list", // bytes after the error are not answered
         };
-        return Stream.of(Transport.values())
-                .flatMap(t -> Stream.of(requests).map(r -> Arguments.of(t, r)));
+        return Stream.of(Transport.values()).flatMap(t -> Stream.of(requests).map(r -> Arguments.of(t, r)));
     }
 
     @ParameterizedTest

@@ -51,7 +51,8 @@ class TcprocdDecoderFuzzTest {
         if (mode == TcprocdDecoder.Mode.COMMANDS) {
             assertThat(message).isInstanceOf(TcprocdRequest.class);
             if (message instanceof TcprocdNamedRequest) {
-                assertThat(ProcessControl.isValidName(((TcprocdNamedRequest) message).name())).isTrue();
+                assertThat(ProcessControl.isValidName(((TcprocdNamedRequest) message).name()))
+                        .isTrue();
             }
             if (message instanceof TcprocdCatRequest) {
                 assertThat(((TcprocdCatRequest) message).startLine()).isBetween(0L, 999_999_999L);

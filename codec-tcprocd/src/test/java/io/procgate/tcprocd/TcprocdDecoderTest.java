@@ -54,7 +54,10 @@ class TcprocdDecoderTest {
     @Test
     void decodesTheManualsExamples() {
         assertThat(decode(ascii("04list"))).containsExactly(TcprocdListRequest.INSTANCE);
-        assertThat(decode(ascii("05start08myserver048java -jar minecraft_server.1.8.jar -server nogui024/home/minecraft/myserver")))
+        assertThat(
+                        decode(
+                                ascii(
+                                        "05start08myserver048java -jar minecraft_server.1.8.jar -server nogui024/home/minecraft/myserver")))
                 .containsExactly(new TcprocdStartRequest(
                         "myserver", "java -jar minecraft_server.1.8.jar -server nogui", "/home/minecraft/myserver"));
         assertThat(decode(ascii("04kill08myserver"))).containsExactly(new TcprocdKillRequest("myserver"));
@@ -69,8 +72,7 @@ class TcprocdDecoderTest {
 
     @Test
     void startWithAnEmptyPath() {
-        assertThat(decode(ascii("05start02mc005a b c000")))
-                .containsExactly(new TcprocdStartRequest("mc", "a b c", ""));
+        assertThat(decode(ascii("05start02mc005a b c000"))).containsExactly(new TcprocdStartRequest("mc", "a b c", ""));
     }
 
     @Test
@@ -86,7 +88,8 @@ class TcprocdDecoderTest {
         String line = "l".repeat(999);
         assertThat(decode(TcprocdWire.start(name, line, line)))
                 .containsExactly(new TcprocdStartRequest(name, line, line));
-        assertThat(decode(TcprocdWire.cat(name, 999_999_999L))).containsExactly(new TcprocdCatRequest(name, 999_999_999L));
+        assertThat(decode(TcprocdWire.cat(name, 999_999_999L)))
+                .containsExactly(new TcprocdCatRequest(name, 999_999_999L));
     }
 
     @Test
@@ -97,8 +100,17 @@ class TcprocdDecoderTest {
 
     @Test
     void requestsSplitAcrossReads() {
-        assertThat(decode(ascii("0"), ascii("4li"), ascii("st04"), ascii("kill0"), ascii("1a03cat01a"), ascii("3"), ascii("12"), ascii("3")))
-                .containsExactly(TcprocdListRequest.INSTANCE, new TcprocdKillRequest("a"), new TcprocdCatRequest("a", 123));
+        assertThat(decode(
+                        ascii("0"),
+                        ascii("4li"),
+                        ascii("st04"),
+                        ascii("kill0"),
+                        ascii("1a03cat01a"),
+                        ascii("3"),
+                        ascii("12"),
+                        ascii("3")))
+                .containsExactly(
+                        TcprocdListRequest.INSTANCE, new TcprocdKillRequest("a"), new TcprocdCatRequest("a", 123));
     }
 
     @Test

@@ -27,7 +27,8 @@ class TcprocdEncoderTest {
     void statusIsFramedLikeAField(TcprocdStatus status) {
         EmbeddedChannel channel = new EmbeddedChannel(TcprocdEncoder.INSTANCE);
         channel.writeOutbound(TcprocdResponse.of(status));
-        assertThat(written(channel)).isEqualTo(String.format("%02d%s", status.name().length(), status.name()));
+        assertThat(written(channel))
+                .isEqualTo(String.format("%02d%s", status.name().length(), status.name()));
         assertFalse(channel.finish());
     }
 
@@ -35,7 +36,8 @@ class TcprocdEncoderTest {
     void theEightStatusWords() {
         StringBuilder sb = new StringBuilder();
         for (TcprocdStatus status : TcprocdStatus.values()) {
-            sb.append(new String(status.framedBytes(), StandardCharsets.US_ASCII)).append(' ');
+            sb.append(new String(status.framedBytes(), StandardCharsets.US_ASCII))
+                    .append(' ');
         }
         assertThat(sb.toString().trim())
                 .isEqualTo("02OK 07OFFLINE 06EXISTS 07UNKNOWN 17PERMISSION_DENIED 05ERROR 23AUTHENTICATION_REQUIRED"
@@ -47,7 +49,8 @@ class TcprocdEncoderTest {
         EmbeddedChannel channel = new EmbeddedChannel(TcprocdEncoder.INSTANCE);
         ByteBuf data = Unpooled.copiedBuffer("myserver\nlobby\n", StandardCharsets.US_ASCII);
         channel.writeOutbound(new TcprocdDataResponse(data));
-        assertThat(written(channel)).isEqualTo("02OK215myserver\nlobby\n"); // the spec's example says 16; the data has 15 bytes
+        assertThat(written(channel))
+                .isEqualTo("02OK215myserver\nlobby\n"); // the spec's example says 16; the data has 15 bytes
         assertThat(data.refCnt()).isZero();
         assertFalse(channel.finish());
     }
@@ -66,7 +69,9 @@ class TcprocdEncoderTest {
             EmbeddedChannel channel = new EmbeddedChannel(TcprocdEncoder.INSTANCE);
             channel.writeOutbound(new TcprocdDataResponse(Unpooled.wrappedBuffer(new byte[length])));
             String digits = Integer.toString(length);
-            assertThat(written(channel)).startsWith("02OK" + digits.length() + digits).hasSize(5 + digits.length() + length);
+            assertThat(written(channel))
+                    .startsWith("02OK" + digits.length() + digits)
+                    .hasSize(5 + digits.length() + length);
             assertFalse(channel.finish());
         }
     }

@@ -84,7 +84,8 @@ class TcprocdEndToEndTest {
         Path home = directoryOf24Bytes();
         try {
             Path script = Scripts.write(home, "s.sh", Scripts.SERVER);
-            String commandLine = "sh " + script + " -server " + "n".repeat(48 - 12 - script.toString().length());
+            String commandLine = "sh " + script + " -server "
+                    + "n".repeat(48 - 12 - script.toString().length());
             assertThat(commandLine).hasSize(48);
             byte[] request = TcprocdWire.start(name, commandLine, home.toString());
             assertThat(new String(request, StandardCharsets.US_ASCII))
@@ -103,7 +104,10 @@ class TcprocdEndToEndTest {
                 String all = client.readData();
                 assertThat(all.split("\n"))
                         .hasSize(153)
-                        .startsWith("args: -server " + "n".repeat(48 - 12 - script.toString().length()), "cwd: " + home);
+                        .startsWith(
+                                "args: -server "
+                                        + "n".repeat(48 - 12 - script.toString().length()),
+                                "cwd: " + home);
                 client.send("03cat08" + name + "3120");
                 assertThat(client.readStatus()).isEqualTo("OK");
                 assertThat(client.readData()).startsWith("line 118\nline 119\n").endsWith("line 149\nready\n");
@@ -112,7 +116,8 @@ class TcprocdEndToEndTest {
                 assertThat(client.readStatus()).isEqualTo("OK");
                 assertThat(client.readData()).isEmpty();
 
-                assertThat(status(client, TcprocdWire.command(name, "kick r4lph"))).isEqualTo("OK");
+                assertThat(status(client, TcprocdWire.command(name, "kick r4lph")))
+                        .isEqualTo("OK");
                 await().until(() -> cat(client, name, 153).equals("got kick r4lph\n"));
 
                 assertThat(status(client, TcprocdWire.kill(name))).isEqualTo("OK");
@@ -130,7 +135,9 @@ class TcprocdEndToEndTest {
                 assertThat(status(client, TcprocdWire.kill(name))).isEqualTo("OK");
             }
         } finally {
-            Files.walk(home).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            Files.walk(home)
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -156,8 +163,10 @@ class TcprocdEndToEndTest {
     @EnumSource(Transport.class)
     void aCommandThatCannotRunIsUnknown(Transport transport) {
         try (WireClient client = transport.login(gateway)) {
-            assertThat(start(client, uniqueName("missing"), "/nonexistent/program arg", "")).isEqualTo("UNKNOWN");
-            assertThat(start(client, uniqueName("badpath"), "true", "/nonexistent/dir")).isEqualTo("UNKNOWN");
+            assertThat(start(client, uniqueName("missing"), "/nonexistent/program arg", ""))
+                    .isEqualTo("UNKNOWN");
+            assertThat(start(client, uniqueName("badpath"), "true", "/nonexistent/dir"))
+                    .isEqualTo("UNKNOWN");
             assertThat(status(client, TcprocdWire.list())).isEqualTo("OK");
         }
     }
@@ -178,12 +187,14 @@ class TcprocdEndToEndTest {
             assertThat(attached.readLine()).isEqualTo("got hello");
             assertThat(attached.readLine()).isEqualTo("got world");
             // Output caused by others reaches the attached client too.
-            assertThat(status(control, TcprocdWire.command(name, "from control"))).isEqualTo("OK");
+            assertThat(status(control, TcprocdWire.command(name, "from control")))
+                    .isEqualTo("OK");
             assertThat(attached.readLine()).isEqualTo("got from control");
             // The process exits: the server sends what is left and closes.
             attached.send("last\nquit\n");
             assertThat(attached.readToEnd()).isEqualTo("got last\n");
-            assertThat(cat(control, name, 0)).isEqualTo("got early\ngot hello\ngot world\ngot from control\ngot last\n");
+            assertThat(cat(control, name, 0))
+                    .isEqualTo("got early\ngot hello\ngot world\ngot from control\ngot last\n");
         }
     }
 
@@ -236,6 +247,46 @@ class TcprocdEndToEndTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aClientThatSendsEverythingAndShutsItsSideIsAnsweredThenClosed(Transport transport) {
+        String name = uniqueName("halfclose");
+        try (WireClient client = transport.connect(gateway)) {
+            // Like printf '...' | nc -N: credentials and requests in one go, then end of input.
+            client.send(concat(
+                    transport.credentials(TestGateway.password(transport.user())),
+                    TcprocdWire.start(name, "echo hi", ""),
+                    TcprocdWire.list(),
+                    TcprocdWire.kill(name + "-none")));
+            client.shutdownOutput();
+            assertThat(client.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
+            assertThat(client.readStatus()).isEqualTo("OK");
+            assertThat(client.readStatus()).isEqualTo("OK");
+            assertThat(client.readStatus()).isEqualTo("OK");
+            client.readData();
+            assertThat(client.readStatus()).isEqualTo("OFFLINE");
+            client.assertClosed();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anAttachedClientThatShutsItsSideIsDetached(Transport transport) {
+        String name = uniqueName("detach");
+        try (WireClient control = transport.login(gateway);
+                WireClient attached = transport.login(gateway)) {
+            assertThat(start(control, name, "sh " + Scripts.write(dir, name + ".sh", Scripts.ECHO), ""))
+                    .isEqualTo("OK");
+            attached.send(TcprocdWire.attach(name));
+            assertThat(attached.readStatus()).isEqualTo("OK");
+            attached.send("bye\n").shutdownOutput();
+            assertThat(attached.readToEnd()).isIn("", "got bye\n");
+            // The process goes on.
+            assertThat(list(control)).contains(name);
+            assertThat(status(control, TcprocdWire.kill(name))).isEqualTo("OK");
+        }
+    }
+
     @Test
     void nothingButCredentialsIsReadBeforeOk() {
         try (WireClient client = WireClient.connect(gateway.tcp())) {
@@ -254,7 +305,8 @@ class TcprocdEndToEndTest {
                 WireClient bob = gateway.tcpLogin(TestGateway.BOB);
                 WireClient root = Transport.UNIX.login(gateway);
                 WireClient admin = gateway.tcpLogin(TestGateway.ADMIN)) {
-            assertThat(start(alice, name, "sh " + Scripts.write(dir, name + ".sh", Scripts.ECHO), "")).isEqualTo("OK");
+            assertThat(start(alice, name, "sh " + Scripts.write(dir, name + ".sh", Scripts.ECHO), ""))
+                    .isEqualTo("OK");
             assertThat(list(alice)).contains(name);
             for (WireClient other : List.of(bob, root)) {
                 assertThat(list(other)).doesNotContain(name);
@@ -279,7 +331,8 @@ class TcprocdEndToEndTest {
     @Test
     void anUnparseableCommandLineIsErrorAndTheConnectionGoesOn() {
         try (WireClient client = gateway.tcpLogin(TestGateway.ALICE)) {
-            assertThat(start(client, uniqueName("quote"), "sh -c 'unterminated", "")).isEqualTo("ERROR");
+            assertThat(start(client, uniqueName("quote"), "sh -c 'unterminated", ""))
+                    .isEqualTo("ERROR");
             assertThat(status(client, TcprocdWire.list())).isEqualTo("OK");
         }
     }

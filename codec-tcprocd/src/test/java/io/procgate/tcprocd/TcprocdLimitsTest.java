@@ -61,7 +61,10 @@ class TcprocdLimitsTest {
         String name = "capped-" + transport;
         try (WireClient client = transport.login(gateway)) {
             // 100 lines of 40 bytes: 4000 bytes, more than one 1 KiB answer holds, less than retention.
-            startAndWait(client, name, "i=100; while [ $i -lt 200 ]; do echo \"line $i .............................\"; i=$((i+1)); done\n");
+            startAndWait(
+                    client,
+                    name,
+                    "i=100; while [ $i -lt 200 ]; do echo \"line $i .............................\"; i=$((i+1)); done\n");
             await().until(() -> exited(name));
             List<String> lines = new ArrayList<>();
             long next = 0;
@@ -92,7 +95,10 @@ class TcprocdLimitsTest {
         String name = "retained-" + transport;
         try (WireClient client = transport.login(gateway)) {
             // 1000 lines of 40 bytes: 40 KB, five times the retention.
-            startAndWait(client, name, "i=1000; while [ $i -lt 2000 ]; do echo \"line $i .............................\"; i=$((i+1)); done\n");
+            startAndWait(
+                    client,
+                    name,
+                    "i=1000; while [ $i -lt 2000 ]; do echo \"line $i .............................\"; i=$((i+1)); done\n");
             await().until(() -> exited(name));
             String data = cat(client, name, 0);
             String first = data.substring(0, data.indexOf('\n'));
@@ -113,11 +119,11 @@ class TcprocdLimitsTest {
     @EnumSource(Transport.class)
     void aSlowAttachedClientIsToldWhatItMissed(Transport transport) throws Exception {
         String name = "slow-" + transport;
-        String script = "read -r go\nseq 1 200000\nwhile read -r l; do [ \"$l\" = quit ] && exit 0; echo \"got $l\"; done\n";
+        String script =
+                "read -r go\nseq 1 200000\nwhile read -r l; do [ \"$l\" = quit ] && exit 0; echo \"got $l\"; done\n";
         try (WireClient control = transport.login(gateway)) {
             startAndWait(control, name, script);
-            WireClient attached = WireClient.connect(
-                    transport == Transport.TCP ? gateway.tcp() : gateway.unix(), 4096);
+            WireClient attached = WireClient.connect(transport == Transport.TCP ? gateway.tcp() : gateway.unix(), 4096);
             if (transport == Transport.TCP) {
                 attached.login(TestGateway.ALICE, TestGateway.password(TestGateway.ALICE));
             } else {
@@ -130,7 +136,8 @@ class TcprocdLimitsTest {
             // A burst far beyond socket buffers and the 1 KiB bound, while the client reads nothing.
             attached.send("go\n");
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> gateway.gateway.host().status(name).orElseThrow().nextLine() >= 200_000);
+                    .until(() ->
+                            gateway.gateway.host().status(name).orElseThrow().nextLine() >= 200_000);
 
             List<String> received = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
@@ -144,10 +151,12 @@ class TcprocdLimitsTest {
             });
             reader.start();
             int[] ping = {0};
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                attached.send("ping " + ++ping[0] + "\n");
-                return received.stream().anyMatch(l -> l.startsWith("got ping"));
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        attached.send("ping " + ++ping[0] + "\n");
+                        return received.stream().anyMatch(l -> l.startsWith("got ping"));
+                    });
             attached.send("quit\n");
             reader.join(30_000);
             attached.close();
@@ -159,7 +168,9 @@ class TcprocdLimitsTest {
                     break;
                 }
             }
-            assertThat(notice).as("a missed-lines notice among %d lines", received.size()).isNotNegative();
+            assertThat(notice)
+                    .as("a missed-lines notice among %d lines", received.size())
+                    .isNotNegative();
             Matcher m = MISSED.matcher(received.get(notice));
             assertThat(m.matches()).isTrue();
             long missed = Long.parseLong(m.group(1));

@@ -174,8 +174,7 @@ class TcprocdManyClientsTest {
                         break;
                     case LOGGED_IN:
                         expect(client, status, "OK", failures);
-                        client.send(TcprocdWire.start(
-                                client.name, "sh -c 'echo hello-" + client.id + "; read x'", ""));
+                        client.send(TcprocdWire.start(client.name, "sh -c 'echo hello-" + client.id + "; read x'", ""));
                         client.step = Step.STARTED;
                         break;
                     case STARTED:

@@ -79,12 +79,14 @@ class TcprocdPipelineTest {
         written(channel);
         context.pendingStart = new CompletableFuture<>();
         // Everything in one read: the credentials decoder must not let the requests through early.
-        send(channel, concat(
-                TcprocdWire.credentials("alice", "alice-pw"),
-                ascii("\n"),
-                TcprocdWire.start("p", "sleep 1", ""),
-                TcprocdWire.list(),
-                TcprocdWire.kill("known")));
+        send(
+                channel,
+                concat(
+                        TcprocdWire.credentials("alice", "alice-pw"),
+                        ascii("\n"),
+                        TcprocdWire.start("p", "sleep 1", ""),
+                        TcprocdWire.list(),
+                        TcprocdWire.kill("known")));
         // The start is under way: list and kill wait behind it, and reading stops.
         assertThat(written(channel)).isEqualTo("02OK");
         assertThat(context.calls).containsExactly("start p sleep 1 []");
@@ -134,8 +136,12 @@ class TcprocdPipelineTest {
     void catAnswersWithTheMissedLineWhenRetentionDroppedLines() {
         EmbeddedChannel channel = connect();
         written(channel);
-        send(channel, concat(
-                TcprocdWire.credentials("alice", "alice-pw"), TcprocdWire.cat("known", 2), TcprocdWire.cat("known", 5)));
+        send(
+                channel,
+                concat(
+                        TcprocdWire.credentials("alice", "alice-pw"),
+                        TcprocdWire.cat("known", 2),
+                        TcprocdWire.cat("known", 5)));
         String missed = "[gateway] missed 3 lines, next is line 5\na\nb\n";
         assertThat(written(channel)).isEqualTo("02OK" + "02OK2" + missed.length() + missed + "02OK14a\nb\n");
         assertThat(channel.finish()).isFalse();
@@ -145,10 +151,12 @@ class TcprocdPipelineTest {
     void anAcceptedAttachMakesTheConnectionLineBased() {
         EmbeddedChannel channel = connect();
         written(channel);
-        send(channel, concat(
-                TcprocdWire.credentials("alice", "alice-pw"),
-                TcprocdWire.attach("known"),
-                ascii("first\r\nsecond\n04list")));
+        send(
+                channel,
+                concat(
+                        TcprocdWire.credentials("alice", "alice-pw"),
+                        TcprocdWire.attach("known"),
+                        ascii("first\r\nsecond\n04list")));
         assertThat(written(channel)).isEqualTo("02OK02OK");
         assertThat(handlers(channel)).containsExactly("attach-decoder", "encoder", "attach", "exceptions");
         // Everything after the attach went to stdin as lines, the unfinished one waits.
@@ -169,8 +177,9 @@ class TcprocdPipelineTest {
     void aRefusedAttachGoesOnWithRequests() {
         EmbeddedChannel channel = connect();
         written(channel);
-        send(channel, concat(
-                TcprocdWire.credentials("alice", "alice-pw"), TcprocdWire.attach("other"), TcprocdWire.list()));
+        send(
+                channel,
+                concat(TcprocdWire.credentials("alice", "alice-pw"), TcprocdWire.attach("other"), TcprocdWire.list()));
         assertThat(written(channel)).isEqualTo("02OK07OFFLINE02OK16known\n");
         assertThat(handlers(channel)).containsExactly("decoder", "encoder", "commands", "exceptions");
         assertThat(channel.finish()).isFalse();

@@ -28,7 +28,8 @@ class TcprocdSettingsTest {
         assertThat(settings.maxResponse()).isEqualTo(64L * 1024 * 1024);
         assertThat(settings.attachBuffer()).isEqualTo(1024L * 1024);
         assertThat(settings.listeners())
-                .containsExactly(new TcprocdListenerSettings(new BindAddress.Tcp("127.0.0.1", 20103), Duration.ofSeconds(10)));
+                .containsExactly(
+                        new TcprocdListenerSettings(new BindAddress.Tcp("127.0.0.1", 20103), Duration.ofSeconds(10)));
     }
 
     @Test

@@ -110,9 +110,8 @@ final class WireClient implements Closeable {
         while (at < n) {
             if (!buffer.hasRemaining()) {
                 if (!fill(deadline)) {
-                    throw new UncheckedIOException(
-                            new EOFException("closed after " + at + " of " + n + " bytes: "
-                                    + new String(out, 0, at, StandardCharsets.ISO_8859_1)));
+                    throw new UncheckedIOException(new EOFException("closed after " + at + " of " + n + " bytes: "
+                            + new String(out, 0, at, StandardCharsets.ISO_8859_1)));
                 }
                 continue;
             }
@@ -237,6 +236,16 @@ final class WireClient implements Closeable {
         }
     }
 
+    /** Shuts the client's sending side, as {@code nc -N} does at the end of its input. */
+    WireClient shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     boolean isOpen() {
         return channel.isOpen();
     }
@@ -250,5 +259,4 @@ final class WireClient implements Closeable {
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -48,16 +48,28 @@ public final class Tcproc implements Callable<Integer> {
         }
     }
 
-    @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Gateway host (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-H", "--host"},
+            paramLabel = "HOST",
+            description = "Gateway host (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
-    @Option(names = {"-P", "--port"}, paramLabel = "PORT", description = "Gateway TCP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-P", "--port"},
+            paramLabel = "PORT",
+            description = "Gateway TCP port (default: ${DEFAULT-VALUE}).")
     int port = 20103;
 
-    @Option(names = {"-s", "--socket"}, paramLabel = "PATH", description = "Connect to this unix socket instead of TCP.")
+    @Option(
+            names = {"-s", "--socket"},
+            paramLabel = "PATH",
+            description = "Connect to this unix socket instead of TCP.")
     Path socket;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User name over TCP (default: your login).")
+    @Option(
+            names = {"-u", "--user"},
+            paramLabel = "USER",
+            description = "User name over TCP (default: your login).")
     String user;
 
     private final Io io;
@@ -142,7 +154,11 @@ public final class Tcproc implements Callable<Integer> {
             return EXIT_OK;
         } catch (TcprocException e) {
             io.out().flush();
-            io.err().println(e.status() != null ? "tcproc: " + e.getMessage() : "tcproc: " + where + ": " + e.getMessage());
+            io.err()
+                    .println(
+                            e.status() != null
+                                    ? "tcproc: " + e.getMessage()
+                                    : "tcproc: " + where + ": " + e.getMessage());
             return e.status() != null ? EXIT_STATUS : EXIT_UNREACHABLE;
         } catch (IllegalArgumentException e) {
             io.err().println("tcproc: " + e.getMessage());

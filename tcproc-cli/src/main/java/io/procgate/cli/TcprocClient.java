@@ -71,7 +71,10 @@ final class TcprocClient implements Closeable {
         }
         byte[] secret = password.get();
         try {
-            send(unix ? field(2, secret, "password") : concat(field(2, utf8(user), "user name"), field(2, secret, "password")));
+            send(
+                    unix
+                            ? field(2, secret, "password")
+                            : concat(field(2, utf8(user), "user name"), field(2, secret, "password")));
         } finally {
             java.util.Arrays.fill(secret, (byte) 0);
         }

@@ -40,9 +40,11 @@ class TcprocTest {
                 + "  allow-root-children = true\n"
                 + "  users { alice { password = \"alice-pw\" }, root { password = \"root-pw\" } }\n"
                 + "  tcprocd { max-response = 1 KiB\n"
-                + "    listeners = [{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + dir.resolve("t.sock") + "\" }] }\n"
+                + "    listeners = [{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + dir.resolve("t.sock")
+                + "\" }] }\n"
                 + "}\n"));
-        port = Integer.toString(((InetSocketAddress) gateway.boundAddresses("tcprocd").get(0)).getPort());
+        port = Integer.toString(
+                ((InetSocketAddress) gateway.boundAddresses("tcprocd").get(0)).getPort());
         socket = ((DomainSocketAddress) gateway.boundAddresses("tcprocd").get(1)).path();
     }
 
@@ -86,8 +88,10 @@ class TcprocTest {
 
     @Test
     void everyCommandOverTcp() throws IOException {
-        Path script = script("server.sh", "i=0; while [ $i -lt 100 ]; do echo \"line $i .................................\"; i=$((i+1)); done\n"
-                + "while read -r l; do echo \"got $l\"; done\n");
+        Path script = script(
+                "server.sh",
+                "i=0; while [ $i -lt 100 ]; do echo \"line $i .................................\"; i=$((i+1)); done\n"
+                        + "while read -r l; do echo \"got $l\"; done\n");
         assertThat(alice("start", "srv", "sh " + script, dir.toString()).exit()).isZero();
         assertThat(alice("start", "srv", "sh " + script)).isEqualTo(new Run(1, "", "tcproc: EXISTS\n"));
         assertThat(alice("list")).isEqualTo(new Run(0, "srv\n", ""));
@@ -95,7 +99,7 @@ class TcprocTest {
         // 100 lines of 40 bytes take four 1 KiB answers: cat reads on to the end.
         Run cat = alice("cat", "srv");
         assertThat(cat.exit()).isZero();
-        assertThat(cat.out().split("\n")).hasSize(100).startsWith("line 0 ................................." );
+        assertThat(cat.out().split("\n")).hasSize(100).startsWith("line 0 .................................");
         assertThat(alice("cat", "srv", "98").out()).startsWith("line 98 ").contains("\nline 99 ");
         assertThat(alice("command", "srv", "kick r4lph")).isEqualTo(new Run(0, "", ""));
         await().until(() -> alice("cat", "srv", "100").out().equals("got kick r4lph\n"));
@@ -113,7 +117,12 @@ class TcprocTest {
         Run run = tcproc(
                 env,
                 new ByteArrayInputStream("hello\nworld\nquit\n".getBytes(StandardCharsets.UTF_8)),
-                "-P", port, "-u", "alice", "attach", "echoer");
+                "-P",
+                port,
+                "-u",
+                "alice",
+                "attach",
+                "echoer");
         assertThat(run).isEqualTo(new Run(0, "got hello\ngot world\n", ""));
     }
 
@@ -132,7 +141,8 @@ class TcprocTest {
 
     @Test
     void aWrongOrMissingPasswordFails() {
-        Run wrong = tcproc(Map.of("TCPROC_PASSWORD", "nope"), InputStream.nullInputStream(), "-P", port, "-u", "alice", "list");
+        Run wrong = tcproc(
+                Map.of("TCPROC_PASSWORD", "nope"), InputStream.nullInputStream(), "-P", port, "-u", "alice", "list");
         assertThat(wrong).isEqualTo(new Run(1, "", "tcproc: AUTHENTICATION_ERROR\n"));
         Run none = tcproc(Map.of(), InputStream.nullInputStream(), "-P", port, "-u", "alice", "list");
         assertThat(none.exit()).isEqualTo(1);
@@ -142,8 +152,14 @@ class TcprocTest {
     @Test
     void usageAndUnreachableGateway() {
         assertThat(tcproc(Map.of(), InputStream.nullInputStream()).exit()).isEqualTo(Tcproc.EXIT_USAGE);
-        assertThat(tcproc(Map.of(), InputStream.nullInputStream(), "start", "x").exit()).isEqualTo(Tcproc.EXIT_USAGE);
-        Run down = tcproc(Map.of(), InputStream.nullInputStream(), "-s", dir.resolve("none.sock").toString(), "list");
+        assertThat(tcproc(Map.of(), InputStream.nullInputStream(), "start", "x").exit())
+                .isEqualTo(Tcproc.EXIT_USAGE);
+        Run down = tcproc(
+                Map.of(),
+                InputStream.nullInputStream(),
+                "-s",
+                dir.resolve("none.sock").toString(),
+                "list");
         assertThat(down.exit()).isEqualTo(Tcproc.EXIT_UNREACHABLE);
         assertThat(down.err()).startsWith("tcproc: " + dir.resolve("none.sock"));
         Run tooLong = alice("kill", "x".repeat(100));
