@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>TCP: sends {@code 23AUTHENTICATION_REQUIRED} at once and reads {@code NN user NN password};
  *       failures count against the source address in the {@link LoginThrottle}.
- *   <li>Unix socket: the user is the peer's login name (SO_PEERCRED uid); only a user with a
- *       password is asked for it ({@code NN password}), others get {@code 02OK} at once. A login
- *       that is not a configured user is refused unless the listener allows unknown users.
+ *   <li>Unix socket: the user is the peer's login name (SO_PEERCRED uid). The credentials decoder
+ *       starts out holding everything; only for a user with a password is it replaced by one that
+ *       reads {@code NN password} (and {@code 23AUTHENTICATION_REQUIRED} sent), others get
+ *       {@code 02OK} at once. A login that is not a configured user is refused unless the listener
+ *       allows unknown users.
  * </ul>
  *
  * <p>A connection that has not authenticated within the listener's {@code auth-timeout} is closed.
- * Password checks (a slow hash) run off the event loop; reading is off meanwhile.
+ * Password checks (a slow hash) and account lookups run off the event loop; reading is off meanwhile.
  */
 final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TcprocdAuthHandler.class);
@@ -53,8 +56,8 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     /** Unix socket: the peer's login name, once known. */
     private String localUser;
-
-    private boolean checking;
+    /** A lookup or password check is under way off the loop. */
+    private boolean deciding;
 
     TcprocdAuthHandler(
             Authenticator authenticator, LoginThrottle throttle, TcprocdListenerSettings listener, Executor checks) {
@@ -78,16 +81,16 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof TcprocdAuthRequest) || checking) {
+        if (!(msg instanceof TcprocdAuthRequest) || deciding) {
             // The credentials decoder yields one message and holds the rest; nothing else gets here.
             ReferenceCountUtil.release(msg);
             return;
         }
         TcprocdAuthRequest credentials = (TcprocdAuthRequest) msg;
         String name = listener.isUnix() ? localUser : credentials.username();
-        checking = true;
-        ctx.channel().config().setAutoRead(false);
-        checks.execute(() -> {
+        deciding = true;
+        TcprocdPipeline.setReading(ctx.channel(), false);
+        offLoop(ctx, () -> {
             Optional<User> user;
             try {
                 user = authenticator.authenticate(name, credentials.password());
@@ -98,7 +101,8 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
                 Arrays.fill(credentials.password(), (byte) 0);
             }
             Optional<User> result = user;
-            ctx.executor().execute(() -> {
+            onLoop(ctx, () -> {
+                deciding = false;
                 if (result.isPresent()) {
                     succeed(ctx, result.get());
                 } else {
@@ -108,12 +112,15 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The peer shut its side: nothing more can come; unless credentials are being checked, close. */
+    /**
+     * The peer shut its side: nothing more can come. Unless a decision is under way (whose outcome
+     * then still answers what was sent), close.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             ctx.channel().attr(TcprocdPipeline.INPUT_CLOSED).set(Boolean.TRUE);
-            if (!checking) {
+            if (!deciding) {
                 ctx.close();
             }
             return;
@@ -132,33 +139,46 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         cancelDeadline();
     }
 
-    /** Unix socket: who is the peer, and does it need a password? Reading stays off until known. */
+    /** Unix socket: who is the peer, and does it need a password? */
     private void identifyLocalPeer(ChannelHandlerContext ctx) {
-        Channel channel = ctx.channel();
-        channel.config().setAutoRead(false);
-        OptionalInt peerUid = UnixPeers.peerUid(channel);
+        OptionalInt peerUid = UnixPeers.peerUid(ctx.channel());
         if (peerUid.isEmpty()) {
             fail(ctx, "?", "no peer credentials");
             return;
         }
         int uid = peerUid.getAsInt();
-        checks.execute(() -> {
+        deciding = true;
+        TcprocdPipeline.setReading(ctx.channel(), false);
+        offLoop(ctx, () -> {
             Optional<String> login = UnixPeers.loginName(uid);
             Optional<User> user = login.flatMap(authenticator::lookup);
-            ctx.executor().execute(() -> answerLocalPeer(ctx, uid, login, user));
+            onLoop(ctx, () -> {
+                deciding = false;
+                answerLocalPeer(ctx, uid, login, user);
+            });
         });
     }
 
     private void answerLocalPeer(ChannelHandlerContext ctx, int uid, Optional<String> login, Optional<User> user) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
+        Channel channel = ctx.channel();
         if (login.isEmpty()) {
             fail(ctx, "uid " + uid, "the uid has no login name");
         } else if (user.isPresent() && user.get().hasPassword()) {
             localUser = login.get();
             ctx.writeAndFlush(TcprocdResponse.of(TcprocdStatus.AUTHENTICATION_REQUIRED));
-            ctx.channel().config().setAutoRead(true);
+            // Now read a password: the new decoder takes over whatever the client already sent.
+            channel.pipeline()
+                    .replace(
+                            TcprocdPipeline.AUTH_DECODER,
+                            TcprocdPipeline.AUTH_DECODER,
+                            new TcprocdDecoder(TcprocdDecoder.Mode.PASSWORD));
+            if (!deciding
+                    && Boolean.TRUE.equals(
+                            channel.attr(TcprocdPipeline.INPUT_CLOSED).get())) {
+                ctx.close(); // it shut its side without sending a password
+            } else if (!deciding) {
+                TcprocdPipeline.setReading(channel, true);
+            }
         } else if (user.isPresent()) {
             succeed(ctx, user.get());
         } else if (listener.allowUnknownUsers()) {
@@ -184,14 +204,12 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(TcprocdResponse.of(TcprocdStatus.OK));
         // Reading resumes before the held requests flow on, so that the command handler can stop
         // it again while it works on them.
-        channel.config().setAutoRead(true);
+        TcprocdPipeline.setReading(channel, true);
         // Self first, so that the requests the credentials decoder releases pass straight on.
         channel.pipeline().remove(this);
-        if (channel.pipeline().get(TcprocdPipeline.AUTH_DECODER) != null) {
-            channel.pipeline().remove(TcprocdPipeline.AUTH_DECODER);
-        }
+        channel.pipeline().remove(TcprocdPipeline.AUTH_DECODER);
         if (Boolean.TRUE.equals(channel.attr(TcprocdPipeline.INPUT_CLOSED).get())) {
-            // The client shut its side while we checked: answer what it sent, then close.
+            // The client shut its side while we decided: answer what it sent, then close.
             channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         }
     }
@@ -213,6 +231,28 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
     private void timeOut(ChannelHandlerContext ctx) {
         LOG.info("tcprocd: closing {}: not authenticated within {}", peer(ctx.channel()), listener.authTimeout());
         ctx.close();
+    }
+
+    private void offLoop(ChannelHandlerContext ctx, Runnable task) {
+        try {
+            checks.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.error("tcprocd: cannot check the credentials of {}", peer(ctx.channel()), e);
+            ctx.close();
+        }
+    }
+
+    /** Back on the connection's loop, unless the connection or the gateway is gone by then. */
+    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        try {
+            ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    task.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The gateway is stopping: its close takes the connection down too.
+        }
     }
 
     private void cancelDeadline() {

@@ -103,7 +103,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             }
             // Read on only when everything read so far has been answered.
             if (!ctx.isRemoved()) {
-                channel.config().setAutoRead(!busy && pending.isEmpty() && channel.isWritable());
+                TcprocdPipeline.setReading(channel, !busy && pending.isEmpty() && channel.isWritable());
                 closeIfDone(ctx);
             }
         } finally {
@@ -214,7 +214,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                         TcprocdPipeline.DECODER,
                         TcprocdPipeline.ATTACH_DECODER,
                         new LineBasedFrameDecoder(TcprocdConstants.MAX_ATTACH_LINE, true, false));
-        channel.config().setAutoRead(true);
+        TcprocdPipeline.setReading(channel, true);
     }
 
     private void whenDone(ChannelHandlerContext ctx, TcprocdRequest request, CompletionStage<ControlStatus> stage) {

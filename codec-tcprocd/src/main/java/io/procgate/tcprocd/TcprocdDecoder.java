@@ -30,7 +30,7 @@ import java.util.Objects;
  * within the field's bound) as soon as its digits arrive, before waiting for the field or
  * allocating anything for it. CR and LF between requests are skipped.
  *
- * <p>One instance decodes either credentials or commands ({@link Mode}):
+ * <p>One instance decodes either credentials or commands, or holds everything ({@link Mode}):
  *
  * <ul>
  *   <li>In a credentials mode it decodes exactly one {@link TcprocdAuthRequest} and then holds every
@@ -53,7 +53,12 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
         /** One {@code NN password} (unix socket, when the user has a password). */
         PASSWORD,
         /** Requests, up to and including an {@code attach}. */
-        COMMANDS
+        COMMANDS,
+        /**
+         * Nothing: holds every byte until it is replaced or removed (unix socket, until it is known
+         * whether the peer's user is asked for a password).
+         */
+        HOLD
     }
 
     private enum State {
@@ -417,9 +422,19 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
     }
 
     private void resetDecoder() {
-        state = mode == Mode.USER_AND_PASSWORD
-                ? State.USERNAME
-                : mode == Mode.PASSWORD ? State.PASSWORD : State.COMMAND_WORD;
+        switch (mode) {
+            case USER_AND_PASSWORD:
+                state = State.USERNAME;
+                break;
+            case PASSWORD:
+                state = State.PASSWORD;
+                break;
+            case HOLD:
+                state = State.HELD;
+                break;
+            default:
+                state = State.COMMAND_WORD;
+        }
         command = null;
         username = null;
         name = null;

@@ -52,8 +52,9 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
         }
         // A client may send its requests and shut its side (printf ... | nc -N): answer them first.
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // Unix socket: whether a password is asked for is known only once the peer is identified.
         TcprocdDecoder.Mode credentials =
-                listener.isUnix() ? TcprocdDecoder.Mode.PASSWORD : TcprocdDecoder.Mode.USER_AND_PASSWORD;
+                listener.isUnix() ? TcprocdDecoder.Mode.HOLD : TcprocdDecoder.Mode.USER_AND_PASSWORD;
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(TcprocdPipeline.AUTH_DECODER, new TcprocdDecoder(credentials));
         pipeline.addLast(TcprocdPipeline.DECODER, new TcprocdDecoder());

@@ -1,5 +1,7 @@
 package io.procgate.tcprocd;
 
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.procgate.core.control.Caller;
 
@@ -43,4 +45,15 @@ public final class TcprocdPipeline {
     public static final AttributeKey<Boolean> ATTACHED = AttributeKey.valueOf(TcprocdPipeline.class, "attached");
 
     private TcprocdPipeline() {}
+
+    /**
+     * Turns reading on or off. Never turns it back on once the peer shut its side: there is nothing
+     * more to read, and asking the epoll transport for input on such a socket fails the channel.
+     */
+    static void setReading(Channel channel, boolean on) {
+        if (on && channel instanceof DuplexChannel && ((DuplexChannel) channel).isInputShutdown()) {
+            return;
+        }
+        channel.config().setAutoRead(on);
+    }
 }

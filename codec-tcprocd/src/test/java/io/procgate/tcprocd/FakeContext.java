@@ -107,7 +107,7 @@ final class FakeContext implements PluginContext {
 
     @Override
     public ProcessHost host() {
-        throw new UnsupportedOperationException("tcprocd acts through processes()");
+        throw new IllegalStateException("tcprocd acts through processes()");
     }
 
     @Override
@@ -144,11 +144,11 @@ final class FakeContext implements PluginContext {
 
     @Override
     public PasswordHasher passwordHasher() {
-        throw new UnsupportedOperationException();
+        throw new IllegalStateException("not used by tcprocd");
     }
 
     @Override
     public EventLoopGroup workerGroup() {
-        throw new UnsupportedOperationException();
+        throw new IllegalStateException("not used by tcprocd");
     }
 }

@@ -86,6 +86,17 @@ class TcprocdAuthTest {
                 assertThat(client.readStatus()).isEqualTo("OK");
                 assertThat(client.readData()).isEmpty();
             }
+            // printf '04list' | nc -NU: requests before the OK are not taken for a password.
+            try (WireClient client =
+                    WireClient.connect(gateway.boundAddresses("tcprocd").get(0))) {
+                client.send(TcprocdWire.concat(TcprocdWire.list(), TcprocdWire.kill("none")))
+                        .shutdownOutput();
+                assertThat(client.readStatus()).isEqualTo("OK");
+                assertThat(client.readStatus()).isEqualTo("OK");
+                assertThat(client.readData()).isEmpty();
+                assertThat(client.readStatus()).isEqualTo("OFFLINE");
+                client.assertClosed();
+            }
         }
     }
 

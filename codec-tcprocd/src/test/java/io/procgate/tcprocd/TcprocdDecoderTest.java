@@ -204,6 +204,22 @@ class TcprocdDecoderTest {
     }
 
     @Test
+    void holdModeHoldsEverythingUntilReplaced() {
+        TcprocdDecoder hold = new TcprocdDecoder(TcprocdDecoder.Mode.HOLD);
+        List<Object> received = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(hold, new TcprocdDecoder(), new Collect(received));
+        channel.writeInbound(Unpooled.wrappedBuffer(ascii("07secret!04list")));
+        assertThat(received).isEmpty();
+        assertThat(hold.isHolding()).isTrue();
+        // Asked for a password after all: a password decoder takes over what was sent.
+        channel.pipeline().replace(hold, "password", new TcprocdDecoder(TcprocdDecoder.Mode.PASSWORD));
+        assertThat(received).containsExactly(new TcprocdAuthRequest(null, ascii("secret!")));
+        channel.pipeline().remove("password");
+        assertThat(received).endsWith(TcprocdListRequest.INSTANCE);
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void attachHoldsWhatFollows() {
         TcprocdDecoder decoder = new TcprocdDecoder();
         List<Object> received = new ArrayList<>();
