@@ -13,6 +13,7 @@ import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
 import io.procgate.core.control.Outcome;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.net.BoundedLineSender;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.Subscription;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * decoder, which receives the held bytes.
  *
  * <p>A failure while serving a request is answered {@code 07UNKNOWN} and logged; the connection
- * goes on.
+ * goes on. So does an {@code ERROR} from {@link ProcessControl} (a command line with an unbalanced
+ * quote): the request was well framed, so the next one can still be found. Only malformed framing
+ * (the decoder's {@link TcprocdCodecException}) ends the connection.
  */
 final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(TcprocdCommandHandler.class);
@@ -178,7 +181,10 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             ByteBuf data = slice.data().retain();
             if (slice.missed() > 0) {
                 ByteBuf missed = ctx.alloc().buffer(MISSED_LINE_RESERVE);
-                missed.writeCharSequence(missedLine(slice.missed(), slice.firstLine()), StandardCharsets.US_ASCII);
+                // The same notice a slow attached client gets.
+                missed.writeCharSequence(
+                        BoundedLineSender.missedText(slice.missed(), slice.firstLine()), StandardCharsets.US_ASCII);
+                missed.writeByte('\n');
                 CompositeByteBuf both = ctx.alloc().compositeBuffer(2);
                 both.addComponents(true, missed, data);
                 data = both;
@@ -187,11 +193,6 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
         } finally {
             slice.release();
         }
-    }
-
-    /** The line that tells a reader how many lines it missed and where the data goes on. */
-    static String missedLine(long missed, long nextLine) {
-        return "[gateway] missed " + missed + " lines, next is line " + nextLine + "\n";
     }
 
     private void attach(ChannelHandlerContext ctx, TcprocdAttachRequest request) {
@@ -205,16 +206,23 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             return;
         }
         attached.subscribed(outcome.value());
-        ctx.writeAndFlush(TcprocdResponse.of(TcprocdStatus.OK));
-        channel.attr(TcprocdPipeline.ATTACHED).set(Boolean.TRUE);
-        // Handler first, then decoder: the held bytes the decoder releases are lines for the attach.
-        channel.pipeline().replace(this, TcprocdPipeline.ATTACH, attached);
-        channel.pipeline()
-                .replace(
-                        TcprocdPipeline.DECODER,
-                        TcprocdPipeline.ATTACH_DECODER,
-                        new LineBasedFrameDecoder(TcprocdConstants.MAX_ATTACH_LINE, true, false));
-        TcprocdPipeline.setReading(channel, true);
+        try {
+            ctx.writeAndFlush(TcprocdResponse.of(TcprocdStatus.OK));
+            channel.attr(TcprocdPipeline.ATTACHED).set(Boolean.TRUE);
+            // Handler first, then decoder: the held bytes the decoder releases are lines for the attach.
+            channel.pipeline().replace(this, TcprocdPipeline.ATTACH, attached);
+            channel.pipeline()
+                    .replace(
+                            TcprocdPipeline.DECODER,
+                            TcprocdPipeline.ATTACH_DECODER,
+                            new LineBasedFrameDecoder(TcprocdConstants.MAX_ATTACH_LINE, true, false));
+            TcprocdPipeline.setReading(channel, true);
+        } catch (RuntimeException e) {
+            // Half switched, the connection is neither request- nor line-based: end it.
+            outcome.value().close();
+            LOG.error("tcprocd: attach of {} to {} failed", PeerAddresses.format(channel), request.name(), e);
+            channel.close();
+        }
     }
 
     private void whenDone(ChannelHandlerContext ctx, TcprocdRequest request, CompletionStage<ControlStatus> stage) {

@@ -39,6 +39,7 @@ class TcprocTest {
                 + "  http.enabled = false\n"
                 + "  allow-root-children = true\n"
                 + "  users { alice { password = \"alice-pw\" }, root { password = \"root-pw\" } }\n"
+                + "  history { retention = 8 KiB, segment-size = 4 KiB }\n"
                 + "  tcprocd { max-response = 1 KiB\n"
                 + "    listeners = [{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + dir.resolve("t.sock")
                 + "\" }] }\n"
@@ -107,6 +108,27 @@ class TcprocTest {
         await().until(() -> alice("list").out().isEmpty());
         assertThat(alice("kill", "srv")).isEqualTo(new Run(1, "", "tcproc: OFFLINE\n"));
         assertThat(alice("cat", "nothing")).isEqualTo(new Run(1, "", "tcproc: OFFLINE\n"));
+    }
+
+    @Test
+    void catReadsOnPastLinesThatRetentionDropped() throws IOException {
+        Path script = script(
+                "big.sh",
+                "i=1000; while [ $i -lt 2000 ]; do echo \"line $i .............................\"; i=$((i+1)); done\n");
+        assertThat(alice("start", "big", "sh " + script).exit()).isZero();
+        await().until(() -> !alice("list").out().contains("big\n"));
+        Run cat = alice("cat", "big");
+        assertThat(cat.exit()).isZero();
+        String[] lines = cat.out().split("\n");
+        java.util.regex.Matcher notice = java.util.regex.Pattern.compile(
+                        "\\[gateway] missed (\\d+) lines, next is line (\\d+)")
+                .matcher(lines[0]);
+        assertThat(notice.matches()).as(lines[0]).isTrue();
+        int next = Integer.parseInt(notice.group(2));
+        // Everything from line L to the end, over several capped answers.
+        assertThat(lines).hasSize(1 + 1000 - next);
+        assertThat(lines[1]).startsWith("line " + (1000 + next) + " ");
+        assertThat(lines[lines.length - 1]).startsWith("line 1999 ");
     }
 
     @Test
