@@ -45,13 +45,9 @@ public final class TcprocdConstants {
     /** The longest line an attached client may send to the process's stdin. */
     public static final int MAX_ATTACH_LINE = 64 * 1024;
 
-    /** Default of {@code gateway.tcprocd.max-response}: the most data one {@code cat} answer carries. */
-    public static final long DEFAULT_MAX_RESPONSE = 64L * 1024 * 1024;
+    // The defaults of max-response and attach-buffer live in reference.conf only.
 
-    /** Default of {@code gateway.tcprocd.attach-buffer}: output an attached client may fall behind by. */
-    public static final long DEFAULT_ATTACH_BUFFER = 1024L * 1024;
-
-    /** Default TCP port of a tcprocd listener. */
+    /** Default TCP port of a tcprocd listener that names none. */
     public static final int DEFAULT_PORT = 20103;
 
     /** Default time a connection may take to authenticate. */

@@ -69,7 +69,7 @@ public final class Tcproc implements Callable<Integer> {
     @Option(
             names = {"-u", "--user"},
             paramLabel = "USER",
-            description = "User name over TCP (default: your login).")
+            description = "User name over TCP (default: $TCPROC_USER, else your login).")
     String user;
 
     private final Io io;
