@@ -142,6 +142,11 @@ final class ManagedProcess {
     private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
         everStarted = true;
         runOwner = newOwner;
+        if (!newOwner.equals(owner)) {
+            // Recorded even when the start fails, so its owner may read why (status).
+            owner = newOwner;
+            writeOwner(dir, newOwner);
+        }
         Spawned spawned;
         try {
             spawned = launcher.launch(newSpec);
@@ -164,10 +169,6 @@ final class ManagedProcess {
         since = Instant.now();
         pid = spawned.process().pid();
         reaper.add(pid); // setsid made the child its group's leader: pid = pgid
-        if (!newOwner.equals(owner)) {
-            owner = newOwner;
-            writeOwner(dir, newOwner);
-        }
         output = new OutputPipe(spawned.output(), new OutputSink(spawned));
         output.register(loop);
         InputPipe input = new InputPipe(spawned.input(), loop, stdinBufferBytes);
