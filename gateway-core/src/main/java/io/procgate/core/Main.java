@@ -153,10 +153,15 @@ public final class Main {
 
     /** Rewrites {@code gateway.tcprocd.listeners} for {@code -H}, {@code -P} and {@code -s}. */
     static Config applyOverrides(Config config, Options options) {
-        if (!Plugins.names(Plugins.load()).contains(TCPROCD)) {
-            throw new ConfigException("-H, -P and -s set tcprocd listeners, but this build has no tcprocd protocol");
+        return applyOverrides(config, options, TCPROCD);
+    }
+
+    static Config applyOverrides(Config config, Options options, String protocol) {
+        if (!Plugins.names(Plugins.load()).contains(protocol)) {
+            throw new ConfigException(
+                    "-H, -P and -s set " + protocol + " listeners, but this build has no " + protocol + " protocol");
         }
-        String path = "gateway." + TCPROCD + ".listeners";
+        String path = "gateway." + protocol + ".listeners";
         List<ConfigValue> listeners = new ArrayList<>();
         if (config.hasPath(path)) {
             ConfigValue v = config.getValue(path);
@@ -238,7 +243,9 @@ public final class Main {
                         log.info("SIG{} received, stopping", sig.getName());
                         stop.countDown();
                     } else {
-                        log.warn("SIG{} received while stopping; still waiting for children (send SIGKILL to force)", sig.getName());
+                        log.warn(
+                                "SIG{} received while stopping; still waiting for children (send SIGKILL to force)",
+                                sig.getName());
                     }
                 });
             } catch (IllegalArgumentException e) {

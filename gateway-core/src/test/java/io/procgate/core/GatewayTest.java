@@ -29,8 +29,9 @@ class GatewayTest {
     Path tmp;
 
     private String config(String listeners) {
-        return "gateway { data-dir = \"" + tmp.resolve("data") + "\", shutdown-timeout = 5s, allow-root-children = true\n"
-                + " dummy.listeners = [" + listeners + "] }";
+        return "gateway { data-dir = \"" + tmp.resolve("data")
+                + "\", shutdown-timeout = 5s, allow-root-children = true\n" + " dummy.listeners = [" + listeners
+                + "] }";
     }
 
     private static String readAll(InputStream in) throws IOException {
@@ -53,8 +54,8 @@ class GatewayTest {
         Path socket = tmp.resolve("gw.sock");
         Gateway gateway;
         try (LogCapture logs = LogCapture.start()) {
-            gateway = Gateway.start(GatewayConfig.parse(config(
-                    "{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + socket + "\", mode = \"0600\" }")));
+            gateway = Gateway.start(GatewayConfig.parse(
+                    config("{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + socket + "\", mode = \"0600\" }")));
             List<SocketAddress> bound = gateway.boundAddresses("dummy");
             assertThat(bound).hasSize(2);
             InetSocketAddress tcp = (InetSocketAddress) bound.get(0);
@@ -67,7 +68,9 @@ class GatewayTest {
         try {
             assertThat(gateway.host()).isNotNull();
             assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-            try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) gateway.boundAddresses("dummy").get(0)).getPort())) {
+            try (Socket s = new Socket(
+                    "127.0.0.1",
+                    ((InetSocketAddress) gateway.boundAddresses("dummy").get(0)).getPort())) {
                 assertThat(readAll(s.getInputStream())).isEqualTo("hello\n");
             }
             assertThat(greetingOverUnix(socket)).isEqualTo("hello\n");
@@ -94,7 +97,8 @@ class GatewayTest {
         assertThat(Files.exists(socket)).isTrue();
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(config("{ socket = \"" + socket + "\" }")))) {
             assertThat(greetingOverUnix(socket)).isEqualTo("hello\n");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .isEqualTo("rw-rw----");
         }
         assertThat(Files.exists(socket)).isFalse();
     }
@@ -153,11 +157,15 @@ class GatewayTest {
 
     @Test
     void autostartsConfiguredProcesses() throws Exception {
-        String conf = config("") + "\ngateway.processes.auto1 { command = \"printf 'up\\\\n'\", autostart = true, owner = alice }";
+        String conf = config("")
+                + "\ngateway.processes.auto1 { command = \"printf 'up\\\\n'\", autostart = true, owner = alice }";
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(conf))) {
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofSeconds(20))
-                    .until(() -> gateway.host().status("auto1").map(s -> s.nextLine() == 1 && !s.running()).orElse(false));
+                    .until(() -> gateway.host()
+                            .status("auto1")
+                            .map(s -> s.nextLine() == 1 && !s.running())
+                            .orElse(false));
             assertThat(gateway.host().status("auto1").orElseThrow().owner()).isEqualTo("alice");
         }
     }

@@ -73,8 +73,8 @@ public record GatewaySettings(
         boolean allowRoot = g.bool("allow-root-children", false);
 
         ConfigReader http = g.object("http");
-        HttpSettings httpSettings = new HttpSettings(
-                http.bool("enabled", true), http.string("host", "127.0.0.1"), http.port("port", 9100));
+        HttpSettings httpSettings =
+                new HttpSettings(http.bool("enabled", true), http.string("host", "127.0.0.1"), http.port("port", 9100));
 
         ConfigReader history = g.object("history");
         long retention = history.bytes("retention", HostSettings.DEFAULT_RETENTION_BYTES);
@@ -153,7 +153,10 @@ public record GatewaySettings(
     private static User user(String name, ConfigReader u, PasswordHasher hasher) {
         u.allowOnly(USER_KEYS);
         if (name.isEmpty() || name.length() > 99) {
-            throw ConfigException.at(u.path(), "a user name must have 1-99 characters", u.config().root().origin());
+            throw ConfigException.at(
+                    u.path(),
+                    "a user name must have 1-99 characters",
+                    u.config().root().origin());
         }
         StoredPassword password = null;
         if (u.has("password") && u.has("password-hash")) {
@@ -188,7 +191,9 @@ public record GatewaySettings(
         p.allowOnly(ProcessSettings.KEYS);
         if (!io.procgate.core.control.ProcessControl.isValidName(name)) {
             throw ConfigException.at(
-                    p.path(), "a process name must match [A-Za-z0-9._-]{1,64}", p.config().root().origin());
+                    p.path(),
+                    "a process name must match [A-Za-z0-9._-]{1,64}",
+                    p.config().root().origin());
         }
         String command = p.string("command", null);
         if (command == null) {
