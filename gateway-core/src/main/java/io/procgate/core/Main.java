@@ -205,14 +205,11 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Gateway[] running = new Gateway[1];
-        Logger log;
+        Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway;
         try {
-            Config config = loadConfig(options);
-            log = LoggerFactory.getLogger(Main.class);
-            Logger startLog = log;
-            installSignals(startLog, stop, stopping, () -> reload(startLog, running[0], options));
-            gateway = Gateway.start(config);
+            installSignals(log, stop, stopping, () -> reload(log, running[0], options));
+            gateway = Gateway.start(loadConfig(options));
         } catch (com.typesafe.config.ConfigException e) {
             err.println("config error: " + ConfigException.oneLine(e));
             return EXIT_ERROR;
