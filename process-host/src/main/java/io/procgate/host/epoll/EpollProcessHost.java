@@ -15,8 +15,10 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
+import io.procgate.host.spawn.CrashReaper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,6 +58,7 @@ public final class EpollProcessHost implements ProcessHost {
     private final IoEventLoopGroup loops;
     private final Path root;
     private final ChildLauncher launcher;
+    private final CrashReaper reaper;
     private final ConcurrentHashMap<String, ManagedProcess> processes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -65,6 +68,7 @@ public final class EpollProcessHost implements ProcessHost {
         this.loops = loops;
         this.root = settings.dataDir().resolve(PROCESSES_DIR);
         this.launcher = new ChildLauncher(settings.allowRootChildren());
+        this.reaper = CrashReaper.start();
         try {
             Files.createDirectories(root);
             try (Stream<Path> dirs = Files.list(root)) {
@@ -101,7 +105,7 @@ public final class EpollProcessHost implements ProcessHost {
         try {
             History history =
                     History.open(dir, settings.segmentBytes(), settings.retentionBytes(), settings.maxLineBytes());
-            return new ManagedProcess(name, dir, loop, history, launcher, settings.stdinBufferBytes());
+            return new ManagedProcess(name, dir, loop, history, launcher, reaper, settings.stdinBufferBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open history of " + name, e);
         }
@@ -113,11 +117,11 @@ public final class EpollProcessHost implements ProcessHost {
     }
 
     @Override
-    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision) {
         if (closed) {
             return CompletableFuture.completedFuture(StartResult.failed("the gateway is stopping"));
         }
-        return entry(name).start(spec, owner);
+        return entry(name).start(spec, owner, supervision);
     }
 
     @Override
@@ -170,6 +174,11 @@ public final class EpollProcessHost implements ProcessHost {
             return;
         }
         closed = true;
+        await(
+                CompletableFuture.allOf(processes.values().stream()
+                        .map(ManagedProcess::prepareClose)
+                        .toArray(CompletableFuture[]::new)),
+                KILL_SETTLE_MILLIS);
         List<ManagedProcess> running =
                 processes.values().stream().filter(ManagedProcess::isAlive).toList();
         if (!running.isEmpty()) {
@@ -195,6 +204,7 @@ public final class EpollProcessHost implements ProcessHost {
                 await(CompletableFuture.runAsync(p::closeHistory, p.loop()), KILL_SETTLE_MILLIS);
             }
         }
+        reaper.close();
         LOG.info("process host closed");
     }
 
