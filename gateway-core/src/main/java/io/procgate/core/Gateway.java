@@ -24,7 +24,6 @@ import io.procgate.core.auth.User;
 import io.procgate.core.auth.UserTableAuthenticator;
 import io.procgate.core.config.GatewaySettings;
 import io.procgate.core.config.ProcessSettings;
-import io.procgate.core.config.RestartPolicy;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.net.BindAddress;
@@ -261,23 +260,20 @@ public final class Gateway implements AutoCloseable {
 
     private void autostart() {
         for (ProcessSettings p : settings.processes().values()) {
-            if (p.restart() != RestartPolicy.NO) {
-                LOG.warn(
-                        "process {}: restart = {} is not supported yet; it is started once",
-                        p.name(),
-                        p.restart().configName());
-            }
             if (!p.autostart()) {
                 continue;
             }
             RunAs runAs = settings.defaultRunAs();
+            // No owner: an owner no user name can equal (names are 1-99 characters), so only admins
+            // see it; the host records owners as strings.
+            String owner = p.owner() == null ? "" : p.owner();
             if (p.owner() != null) {
-                User owner = settings.users().get(p.owner());
-                if (owner != null && owner.runAs() != null) {
-                    runAs = owner.runAs();
+                User ownerUser = settings.users().get(p.owner());
+                if (ownerUser != null && ownerUser.runAs() != null) {
+                    runAs = ownerUser.runAs();
                 }
             }
-            host.start(p.name(), p.spec(runAs), p.owner()).whenComplete((result, error) -> {
+            host.start(p.name(), p.spec(runAs), owner, p.supervision()).whenComplete((result, error) -> {
                 if (error != null) {
                     LOG.error("autostart of {} failed", p.name(), error);
                 } else {

@@ -36,7 +36,8 @@ public class FakeProcessHost implements ProcessHost {
     private final AtomicLong pids = new AtomicLong(1000);
 
     @Override
-    public synchronized CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+    public synchronized CompletableFuture<StartResult> start(
+            String name, ProcessSpec spec, String owner, io.procgate.host.Supervision supervision) {
         ProcessStatus s = statuses.get(name);
         if (s != null && s.running()) {
             return CompletableFuture.completedFuture(StartResult.exists());
