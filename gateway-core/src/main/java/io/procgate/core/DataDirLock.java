@@ -31,12 +31,14 @@ final class DataDirLock implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new GatewayException("data directory " + dataDir.toAbsolutePath() + " is in use by another gateway");
+                throw new GatewayException(
+                        "data directory " + dataDir.toAbsolutePath() + " is in use by another gateway");
             }
             return new DataDirLock(channel, lock);
         } catch (OverlappingFileLockException e) {
             close(channel);
-            throw new GatewayException("data directory " + dataDir.toAbsolutePath() + " is in use by another gateway in this JVM");
+            throw new GatewayException(
+                    "data directory " + dataDir.toAbsolutePath() + " is in use by another gateway in this JVM");
         } catch (IOException e) {
             close(channel);
             throw new GatewayException("cannot use data directory " + dataDir.toAbsolutePath() + ": " + e, e);

@@ -9,6 +9,7 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,11 @@ final class DeferredProcessHost implements ProcessHost {
     @Override
     public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
         return target().start(name, spec, owner);
+    }
+
+    @Override
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision) {
+        return target().start(name, spec, owner, supervision);
     }
 
     @Override

@@ -22,10 +22,8 @@ import io.procgate.core.auth.Pbkdf2PasswordHasher;
 import io.procgate.core.auth.SlidingLoginThrottle;
 import io.procgate.core.auth.User;
 import io.procgate.core.auth.UserTableAuthenticator;
-import io.procgate.core.config.ConfigException;
 import io.procgate.core.config.GatewaySettings;
 import io.procgate.core.config.ProcessSettings;
-import io.procgate.core.config.RestartPolicy;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.net.BindAddress;
@@ -35,9 +33,9 @@ import io.procgate.core.spi.ListenerDefinition;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
 import io.procgate.host.HostSettings;
-import io.procgate.host.epoll.EpollProcessHost;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.RunAs;
+import io.procgate.host.epoll.EpollProcessHost;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -80,6 +78,7 @@ public final class Gateway implements AutoCloseable {
     private HostProcessControl control;
     /** Epoll loops for the children's pipes when the sockets use NIO; else null (they share the workers). */
     private IoEventLoopGroup hostGroup;
+
     private final DeferredProcessHost deferredHost = new DeferredProcessHost();
     private DataDirLock dataDirLock;
 
@@ -145,7 +144,9 @@ public final class Gateway implements AutoCloseable {
 
     private void run(Config config, List<ProtocolPlugin> plugins, HostFactory hostFactory) {
         for (String name : settings.plainTextPasswordUsers()) {
-            LOG.warn("user {} has a plain-text password in the configuration; use password-hash (./gateway hash-password)", name);
+            LOG.warn(
+                    "user {} has a plain-text password in the configuration; use password-hash (./gateway hash-password)",
+                    name);
         }
         control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
 
@@ -207,7 +208,8 @@ public final class Gateway implements AutoCloseable {
         SocketAddress local;
         Path socketFile = null;
         if (definition.address() instanceof BindAddress.Tcp tcp) {
-            bootstrap.channel(transport.tcpServerChannel())
+            bootstrap
+                    .channel(transport.tcpServerChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 256)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -226,7 +228,8 @@ public final class Gateway implements AutoCloseable {
         ChannelFuture future = bootstrap.bind(local).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new GatewayException(
-                    protocol + ": cannot listen on " + definition.address() + ": " + reason(future.cause()), future.cause());
+                    protocol + ": cannot listen on " + definition.address() + ": " + reason(future.cause()),
+                    future.cause());
         }
         Channel channel = future.channel();
         SocketAddress bound = channel.localAddress();
@@ -257,24 +260,28 @@ public final class Gateway implements AutoCloseable {
 
     private void autostart() {
         for (ProcessSettings p : settings.processes().values()) {
-            if (p.restart() != RestartPolicy.NO) {
-                LOG.warn("process {}: restart = {} is not supported yet; it is started once", p.name(), p.restart().configName());
-            }
             if (!p.autostart()) {
                 continue;
             }
             RunAs runAs = settings.defaultRunAs();
+            // No owner: an owner no user name can equal (names are 1-99 characters), so only admins
+            // see it; the host records owners as strings.
+            String owner = p.owner() == null ? "" : p.owner();
             if (p.owner() != null) {
-                User owner = settings.users().get(p.owner());
-                if (owner != null && owner.runAs() != null) {
-                    runAs = owner.runAs();
+                User ownerUser = settings.users().get(p.owner());
+                if (ownerUser != null && ownerUser.runAs() != null) {
+                    runAs = ownerUser.runAs();
                 }
             }
-            host.start(p.name(), p.spec(runAs), p.owner()).whenComplete((result, error) -> {
+            host.start(p.name(), p.spec(runAs), owner, p.supervision()).whenComplete((result, error) -> {
                 if (error != null) {
                     LOG.error("autostart of {} failed", p.name(), error);
                 } else {
-                    LOG.info("autostart of {}: {}{}", p.name(), result.outcome(), result.error() == null ? "" : " (" + result.error() + ")");
+                    LOG.info(
+                            "autostart of {}: {}{}",
+                            p.name(),
+                            result.outcome(),
+                            result.error() == null ? "" : " (" + result.error() + ")");
                 }
             });
         }
@@ -320,7 +327,9 @@ public final class Gateway implements AutoCloseable {
         }
         authenticator.replaceUsers(next.users().values());
         control.setDefaultRunAs(next.defaultRunAs());
-        LOG.info("configuration reloaded: {} user(s); listener and process changes apply at the next start", next.users().size());
+        LOG.info(
+                "configuration reloaded: {} user(s); listener and process changes apply at the next start",
+                next.users().size());
     }
 
     /** Stops listeners, then children (within shutdown-timeout), then connections and event loops. Idempotent. */

@@ -40,7 +40,8 @@ public final class GatewayConfig {
     /** The defaults, with {@code hocon} over them. */
     public static Config parse(String hocon) {
         return finish(ConfigFactory.parseString(
-                hocon, ConfigParseOptions.defaults().setOriginDescription("config").setClassLoader(classLoader())));
+                hocon,
+                ConfigParseOptions.defaults().setOriginDescription("config").setClassLoader(classLoader())));
     }
 
     /**

@@ -153,10 +153,15 @@ public final class Main {
 
     /** Rewrites {@code gateway.tcprocd.listeners} for {@code -H}, {@code -P} and {@code -s}. */
     static Config applyOverrides(Config config, Options options) {
-        if (!Plugins.names(Plugins.load()).contains(TCPROCD)) {
-            throw new ConfigException("-H, -P and -s set tcprocd listeners, but this build has no tcprocd protocol");
+        return applyOverrides(config, options, TCPROCD);
+    }
+
+    static Config applyOverrides(Config config, Options options, String protocol) {
+        if (!Plugins.names(Plugins.load()).contains(protocol)) {
+            throw new ConfigException(
+                    "-H, -P and -s set " + protocol + " listeners, but this build has no " + protocol + " protocol");
         }
-        String path = "gateway." + TCPROCD + ".listeners";
+        String path = "gateway." + protocol + ".listeners";
         List<ConfigValue> listeners = new ArrayList<>();
         if (config.hasPath(path)) {
             ConfigValue v = config.getValue(path);
@@ -200,14 +205,11 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Gateway[] running = new Gateway[1];
-        Logger log;
+        Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway;
         try {
-            Config config = loadConfig(options);
-            log = LoggerFactory.getLogger(Main.class);
-            Logger startLog = log;
-            installSignals(startLog, stop, stopping, () -> reload(startLog, running[0], options));
-            gateway = Gateway.start(config);
+            installSignals(log, stop, stopping, () -> reload(log, running[0], options));
+            gateway = Gateway.start(loadConfig(options));
         } catch (com.typesafe.config.ConfigException e) {
             err.println("config error: " + ConfigException.oneLine(e));
             return EXIT_ERROR;
@@ -238,7 +240,9 @@ public final class Main {
                         log.info("SIG{} received, stopping", sig.getName());
                         stop.countDown();
                     } else {
-                        log.warn("SIG{} received while stopping; still waiting for children (send SIGKILL to force)", sig.getName());
+                        log.warn(
+                                "SIG{} received while stopping; still waiting for children (send SIGKILL to force)",
+                                sig.getName());
                     }
                 });
             } catch (IllegalArgumentException e) {

@@ -22,7 +22,8 @@ final class Plugins {
         for (ProtocolPlugin plugin : ServiceLoader.load(ProtocolPlugin.class, loader)) {
             String name = plugin.name();
             if (name == null || !NAME.matcher(name).matches()) {
-                throw new IllegalStateException("protocol plugin " + plugin.getClass().getName() + " has a bad name: " + name);
+                throw new IllegalStateException(
+                        "protocol plugin " + plugin.getClass().getName() + " has a bad name: " + name);
             }
             if (io.procgate.core.config.ConfigValidator.CORE_KEYS.contains(name)) {
                 throw new IllegalStateException("protocol plugin name " + name + " clashes with a core config key");

@@ -23,7 +23,8 @@ enum Transports {
                 if (!Epoll.isAvailable()) {
                     Throwable cause = Epoll.unavailabilityCause();
                     throw new GatewayException(
-                            "transport = epoll, but epoll is not available: " + (cause == null ? "?" : cause.getMessage()),
+                            "transport = epoll, but epoll is not available: "
+                                    + (cause == null ? "?" : cause.getMessage()),
                             cause);
                 }
                 yield EPOLL;

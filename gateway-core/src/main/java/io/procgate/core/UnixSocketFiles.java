@@ -24,16 +24,19 @@ final class UnixSocketFiles {
     static void prepare(String protocol, Path path) {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new GatewayException(protocol + ": cannot listen on unix:" + path + ": directory " + parent + " does not exist");
+            throw new GatewayException(
+                    protocol + ": cannot listen on unix:" + path + ": directory " + parent + " does not exist");
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         if (!isSocket(path)) {
-            throw new GatewayException(protocol + ": cannot listen on unix:" + path + ": the file exists and is not a socket");
+            throw new GatewayException(
+                    protocol + ": cannot listen on unix:" + path + ": the file exists and is not a socket");
         }
         if (isLive(path)) {
-            throw new GatewayException(protocol + ": cannot listen on unix:" + path + ": another process is listening on it");
+            throw new GatewayException(
+                    protocol + ": cannot listen on unix:" + path + ": another process is listening on it");
         }
         try {
             Files.deleteIfExists(path);
@@ -46,7 +49,8 @@ final class UnixSocketFiles {
         try {
             Files.setPosixFilePermissions(path, permissions(mode));
         } catch (IOException | UnsupportedOperationException e) {
-            throw new GatewayException(protocol + ": cannot set mode " + octal(mode) + " on " + path + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    protocol + ": cannot set mode " + octal(mode) + " on " + path + ": " + e.getMessage(), e);
         }
     }
 

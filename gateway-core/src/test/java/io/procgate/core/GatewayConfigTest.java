@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.procgate.core.config.GatewaySettings;
-import io.procgate.core.config.RestartPolicy;
 import io.procgate.core.config.Transport;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.RunAs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +66,12 @@ class GatewayConfigTest {
 
     @Test
     void unknownCoreKeysAreRejectedAtAnyDepth() {
-        assertThatThrownBy(() -> GatewayConfig.parse("gateway.data-dri = x")).hasMessageContaining("gateway.data-dri: unknown key");
-        assertThatThrownBy(() -> GatewayConfig.parse("gateway.http.hots = x")).hasMessageContaining("gateway.http.hots: unknown key");
-        assertThatThrownBy(() -> GatewayConfig.parse("gateway.run-as.usr = x")).hasMessageContaining("gateway.run-as.usr: unknown key");
+        assertThatThrownBy(() -> GatewayConfig.parse("gateway.data-dri = x"))
+                .hasMessageContaining("gateway.data-dri: unknown key");
+        assertThatThrownBy(() -> GatewayConfig.parse("gateway.http.hots = x"))
+                .hasMessageContaining("gateway.http.hots: unknown key");
+        assertThatThrownBy(() -> GatewayConfig.parse("gateway.run-as.usr = x"))
+                .hasMessageContaining("gateway.run-as.usr: unknown key");
         assertThatThrownBy(() -> GatewayConfig.parse("gateway.history.retension = 1 GiB"))
                 .hasMessageContaining("gateway.history.retension: unknown key");
     }
@@ -87,8 +90,9 @@ class GatewayConfigTest {
 
     @Test
     void envIsFreeForm() {
-        GatewaySettings s = GatewayConfig.validate(GatewayConfig.parse(
-                "gateway.processes.mc { command = \"java -jar s.jar\", env { ANY_KEY = v, N = 3 }, restart = on-failure }"));
+        GatewaySettings s = GatewayConfig.validate(
+                GatewayConfig.parse(
+                        "gateway.processes.mc { command = \"java -jar s.jar\", env { ANY_KEY = v, N = 3 }, restart = on-failure }"));
         assertThat(s.processes().get("mc").env()).containsEntry("ANY_KEY", "v").containsEntry("N", "3");
         assertThat(s.processes().get("mc").argv()).containsExactly("java", "-jar", "s.jar");
         assertThat(s.processes().get("mc").restart()).isEqualTo(RestartPolicy.ON_FAILURE);

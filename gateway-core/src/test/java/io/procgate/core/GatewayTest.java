@@ -2,11 +2,13 @@ package io.procgate.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.unix.DomainSocketAddress;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.testing.DummyPlugin;
 import io.procgate.core.testing.LogCapture;
+import io.procgate.host.ProcessState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +32,9 @@ class GatewayTest {
     Path tmp;
 
     private String config(String listeners) {
-        return "gateway { data-dir = \"" + tmp.resolve("data") + "\", shutdown-timeout = 5s, allow-root-children = true\n"
-                + " dummy.listeners = [" + listeners + "] }";
+        return "gateway { data-dir = \"" + tmp.resolve("data")
+                + "\", shutdown-timeout = 5s, allow-root-children = true\n" + " dummy.listeners = [" + listeners
+                + "] }";
     }
 
     private static String readAll(InputStream in) throws IOException {
@@ -53,8 +57,8 @@ class GatewayTest {
         Path socket = tmp.resolve("gw.sock");
         Gateway gateway;
         try (LogCapture logs = LogCapture.start()) {
-            gateway = Gateway.start(GatewayConfig.parse(config(
-                    "{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + socket + "\", mode = \"0600\" }")));
+            gateway = Gateway.start(GatewayConfig.parse(
+                    config("{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + socket + "\", mode = \"0600\" }")));
             List<SocketAddress> bound = gateway.boundAddresses("dummy");
             assertThat(bound).hasSize(2);
             InetSocketAddress tcp = (InetSocketAddress) bound.get(0);
@@ -67,7 +71,9 @@ class GatewayTest {
         try {
             assertThat(gateway.host()).isNotNull();
             assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-            try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) gateway.boundAddresses("dummy").get(0)).getPort())) {
+            try (Socket s = new Socket(
+                    "127.0.0.1",
+                    ((InetSocketAddress) gateway.boundAddresses("dummy").get(0)).getPort())) {
                 assertThat(readAll(s.getInputStream())).isEqualTo("hello\n");
             }
             assertThat(greetingOverUnix(socket)).isEqualTo("hello\n");
@@ -94,7 +100,8 @@ class GatewayTest {
         assertThat(Files.exists(socket)).isTrue();
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(config("{ socket = \"" + socket + "\" }")))) {
             assertThat(greetingOverUnix(socket)).isEqualTo("hello\n");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .isEqualTo("rw-rw----");
         }
         assertThat(Files.exists(socket)).isFalse();
     }
@@ -152,13 +159,27 @@ class GatewayTest {
     }
 
     @Test
-    void autostartsConfiguredProcesses() throws Exception {
-        String conf = config("") + "\ngateway.processes.auto1 { command = \"printf 'up\\\\n'\", autostart = true, owner = alice }";
+    void autostartsConfiguredProcessesWithTheirRestartPolicy() throws Exception {
+        String conf = config("")
+                + "\ngateway.processes.auto1 { command = \"printf 'up\\\\n'\", autostart = true, owner = alice }"
+                + "\ngateway.processes.flaky { command = \"sh -c 'echo try; exit 3'\", autostart = true,"
+                + " restart = on-failure, restart-backoff = 50ms, restart-max-failures = 2 }"
+                + "\ngateway.processes.manual { command = \"sleep 1\" }";
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(conf))) {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(20))
-                    .until(() -> gateway.host().status("auto1").map(s -> s.nextLine() == 1 && !s.running()).orElse(false));
+            Duration wait = Duration.ofSeconds(20);
+            await().atMost(wait)
+                    .until(() -> gateway.host()
+                            .status("auto1")
+                            .map(s -> s.nextLine() == 1 && !s.running())
+                            .orElse(false));
             assertThat(gateway.host().status("auto1").orElseThrow().owner()).isEqualTo("alice");
+            await().atMost(wait)
+                    .until(() -> gateway.host()
+                            .status("flaky")
+                            .map(s -> s.state() == ProcessState.FAILED)
+                            .orElse(false));
+            assertThat(gateway.host().status("flaky").orElseThrow().nextLine()).isEqualTo(3); // first run + 2 restarts
+            assertThat(gateway.host().status("manual")).isEmpty();
         }
     }
 }

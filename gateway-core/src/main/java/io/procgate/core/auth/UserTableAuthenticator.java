@@ -28,7 +28,8 @@ public final class UserTableAuthenticator implements Authenticator {
 
     /** Installs a new user table; later checks use it. */
     public void replaceUsers(Collection<User> users) {
-        Map<String, User> byName = users.stream().collect(Collectors.toUnmodifiableMap(User::name, Function.identity()));
+        Map<String, User> byName =
+                users.stream().collect(Collectors.toUnmodifiableMap(User::name, Function.identity()));
         int rounds = users.stream()
                 .filter(User::hasPassword)
                 .mapToInt(u -> Pbkdf2PasswordHasher.iterationsOf(u.password()))
@@ -55,6 +56,8 @@ public final class UserTableAuthenticator implements Authenticator {
 
     @Override
     public Optional<User> lookup(String name) {
-        return name == null ? Optional.empty() : Optional.ofNullable(table.users().get(name));
+        return name == null
+                ? Optional.empty()
+                : Optional.ofNullable(table.users().get(name));
     }
 }

@@ -62,7 +62,8 @@ public final class ConfigReader {
     public void allowOnly(Set<String> allowed) {
         for (String key : new TreeSet<>(config.root().keySet())) {
             if (!allowed.contains(key)) {
-                throw ConfigException.at(pathOf(key), "unknown key", config.root().get(key).origin());
+                throw ConfigException.at(
+                        pathOf(key), "unknown key", config.root().get(key).origin());
             }
         }
     }
@@ -157,7 +158,10 @@ public final class ConfigReader {
         try {
             d = config.getDuration(quoted(key));
         } catch (com.typesafe.config.ConfigException e) {
-            throw error(key, "expected a duration such as 10s, got " + describe(config.root().get(key)));
+            throw error(
+                    key,
+                    "expected a duration such as 10s, got "
+                            + describe(config.root().get(key)));
         }
         if (d.isNegative()) {
             throw error(key, "must not be negative");
@@ -174,7 +178,10 @@ public final class ConfigReader {
         try {
             n = config.getBytes(quoted(key));
         } catch (com.typesafe.config.ConfigException e) {
-            throw error(key, "expected a size such as 64 KiB, got " + describe(config.root().get(key)));
+            throw error(
+                    key,
+                    "expected a size such as 64 KiB, got "
+                            + describe(config.root().get(key)));
         }
         if (n <= 0) {
             throw error(key, "must be positive");

@@ -7,10 +7,10 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.util.Map;
-import java.util.Set;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Rejects keys the gateway does not know, anywhere under {@code gateway}: a misspelt key would
@@ -89,18 +89,22 @@ public final class ConfigValidator {
                 if (e.getValue().valueType() == ConfigValueType.NULL) {
                     continue;
                 }
-                throw ConfigException.at(entryPath, "expected an object { ... }", e.getValue().origin());
+                throw ConfigException.at(
+                        entryPath, "expected an object { ... }", e.getValue().origin());
             }
             for (Map.Entry<String, ConfigValue> k : sorted(entry).entrySet()) {
                 String keyPath = entryPath + "." + ConfigUtil.joinPath(k.getKey());
                 if (!keys.contains(k.getKey())) {
-                    throw ConfigException.at(keyPath, "unknown key", k.getValue().origin());
+                    throw ConfigException.at(
+                            keyPath, "unknown key", k.getValue().origin());
                 }
                 if (runAsKeys.contains(k.getKey()) && k.getValue() instanceof ConfigObject runAs) {
                     for (Map.Entry<String, ConfigValue> r : sorted(runAs).entrySet()) {
                         if (!GatewaySettings.RUN_AS_KEYS.contains(r.getKey())) {
                             throw ConfigException.at(
-                                    keyPath + "." + ConfigUtil.joinPath(r.getKey()), "unknown key", r.getValue().origin());
+                                    keyPath + "." + ConfigUtil.joinPath(r.getKey()),
+                                    "unknown key",
+                                    r.getValue().origin());
                         }
                     }
                 }

@@ -9,7 +9,9 @@ import io.procgate.core.auth.User;
 import io.procgate.host.CommandLine;
 import io.procgate.host.HostSettings;
 import io.procgate.host.ProcessSpec;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.RunAs;
+import io.procgate.host.Supervision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,8 +75,8 @@ public record GatewaySettings(
         boolean allowRoot = g.bool("allow-root-children", false);
 
         ConfigReader http = g.object("http");
-        HttpSettings httpSettings = new HttpSettings(
-                http.bool("enabled", true), http.string("host", "127.0.0.1"), http.port("port", 9100));
+        HttpSettings httpSettings =
+                new HttpSettings(http.bool("enabled", true), http.string("host", "127.0.0.1"), http.port("port", 9100));
 
         ConfigReader history = g.object("history");
         long retention = history.bytes("retention", HostSettings.DEFAULT_RETENTION_BYTES);
@@ -153,7 +155,10 @@ public record GatewaySettings(
     private static User user(String name, ConfigReader u, PasswordHasher hasher) {
         u.allowOnly(USER_KEYS);
         if (name.isEmpty() || name.length() > 99) {
-            throw ConfigException.at(u.path(), "a user name must have 1-99 characters", u.config().root().origin());
+            throw ConfigException.at(
+                    u.path(),
+                    "a user name must have 1-99 characters",
+                    u.config().root().origin());
         }
         StoredPassword password = null;
         if (u.has("password") && u.has("password-hash")) {
@@ -188,7 +193,9 @@ public record GatewaySettings(
         p.allowOnly(ProcessSettings.KEYS);
         if (!io.procgate.core.control.ProcessControl.isValidName(name)) {
             throw ConfigException.at(
-                    p.path(), "a process name must match [A-Za-z0-9._-]{1,64}", p.config().root().origin());
+                    p.path(),
+                    "a process name must match [A-Za-z0-9._-]{1,64}",
+                    p.config().root().origin());
         }
         String command = p.string("command", null);
         if (command == null) {
@@ -201,11 +208,15 @@ public record GatewaySettings(
             throw p.error("command", e.getMessage());
         }
         String restartText = p.string("restart", "no").toLowerCase(Locale.ROOT);
-        RestartPolicy restart = RestartPolicy.parse(restartText);
+        RestartPolicy restart = RestartPolicy.fromConfigName(restartText);
         if (restart == null) {
             throw p.error("restart", "expected no, on-failure or always, got \"" + restartText + "\"");
         }
         Map<String, String> env = new LinkedHashMap<>(p.stringMap("env"));
+        Duration backoff = p.duration("restart-backoff", Supervision.DEFAULT_BACKOFF);
+        if (backoff.compareTo(Supervision.DEFAULT_MAX_BACKOFF) > 0) {
+            throw p.error("restart-backoff", "must be at most " + Supervision.DEFAULT_MAX_BACKOFF.toSeconds() + "s");
+        }
         return new ProcessSettings(
                 name,
                 command,
@@ -214,9 +225,9 @@ public record GatewaySettings(
                 p.string("owner", null),
                 p.bool("autostart", false),
                 restart,
-                p.duration("restart-backoff", Duration.ofSeconds(1)),
-                p.intValue("restart-max-failures", 5, 0, 1_000_000),
-                p.duration("restart-window", Duration.ofSeconds(60)),
+                backoff,
+                p.intValue("restart-max-failures", Supervision.DEFAULT_MAX_FAILURES, 0, 1_000_000),
+                p.duration("restart-window", Supervision.DEFAULT_WINDOW),
                 p.string("stop-command", null),
                 p.duration("stop-timeout", ProcessSpec.DEFAULT_STOP_TIMEOUT),
                 p.duration("kill-grace", ProcessSpec.DEFAULT_KILL_GRACE),

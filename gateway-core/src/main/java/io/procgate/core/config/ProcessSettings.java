@@ -1,7 +1,9 @@
 package io.procgate.core.config;
 
 import io.procgate.host.ProcessSpec;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.RunAs;
+import io.procgate.host.Supervision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,11 +50,15 @@ public record ProcessSettings(
             "tty",
             "env");
 
-    public static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
-
     public ProcessSettings {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
+    }
+
+    /** How the host keeps this entry up: restart policy, backoff (doubling up to 60 s), crash-loop guard. */
+    public Supervision supervision() {
+        return new Supervision(
+                restart, restartBackoff, Supervision.DEFAULT_MAX_BACKOFF, restartMaxFailures, restartWindow);
     }
 
     /** What the host runs for this entry, as {@code runAs} (null: the gateway's own user). */

@@ -57,7 +57,12 @@ public final class HostProcessControl implements ProcessControl {
      * @param defaultRunAs {@code gateway.run-as}, or null for the gateway's own user
      */
     public HostProcessControl(ProcessHost host, RunAs defaultRunAs, Passwd passwd) {
-        this(host, defaultRunAs, passwd, System.getProperty("user.name"), Path.of("").toAbsolutePath());
+        this(
+                host,
+                defaultRunAs,
+                passwd,
+                System.getProperty("user.name"),
+                Path.of("").toAbsolutePath());
     }
 
     HostProcessControl(ProcessHost host, RunAs defaultRunAs, Passwd passwd, String gatewayUser, Path gatewayDirectory) {
@@ -122,7 +127,8 @@ public final class HostProcessControl implements ProcessControl {
                 LOG.warn("start of {} by {}: bad path: {}", name, caller, e.getMessage());
                 return done(audit("start", caller, name, ControlStatus.UNKNOWN, "bad path"));
             }
-            ProcessSpec spec = ProcessSpec.of(argv).withWorkingDirectory(directory).withRunAs(runAs);
+            ProcessSpec spec =
+                    ProcessSpec.of(argv).withWorkingDirectory(directory).withRunAs(runAs);
             String detail = "command=" + quote(spec.commandLine()) + " dir=" + directory
                     + (runAs == null ? "" : " run-as=" + runAs);
             return host.start(name, spec, owner).handle((result, error) -> {
@@ -192,13 +198,17 @@ public final class HostProcessControl implements ProcessControl {
                 return audit("command", caller, name, denied, detail);
             }
             StdinResult result = host.writeStdin(name, line == null ? new byte[0] : line);
-            ControlStatus status =
-                    switch (result) {
-                        case WRITTEN -> ControlStatus.OK;
-                        case NOT_RUNNING -> ControlStatus.OFFLINE;
-                        case BUFFER_FULL -> ControlStatus.UNKNOWN;
-                    };
-            return audit("command", caller, name, status, result == StdinResult.BUFFER_FULL ? detail + " stdin-full" : detail);
+            ControlStatus status = switch (result) {
+                case WRITTEN -> ControlStatus.OK;
+                case NOT_RUNNING -> ControlStatus.OFFLINE;
+                case BUFFER_FULL -> ControlStatus.UNKNOWN;
+            };
+            return audit(
+                    "command",
+                    caller,
+                    name,
+                    status,
+                    result == StdinResult.BUFFER_FULL ? detail + " stdin-full" : detail);
         } catch (RuntimeException e) {
             LOG.error("command to {} by {} failed", name, caller, e);
             return audit("command", caller, name, ControlStatus.UNKNOWN, detail);

@@ -69,7 +69,6 @@ public final class BoundedLineSender {
     /** Lines dropped since the last missed notice; touched only by {@link #send}'s thread. */
     private long missedNow;
 
-
     public BoundedLineSender(Channel channel, LineFormat format, long maxPendingBytes) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.format = Objects.requireNonNull(format, "format");

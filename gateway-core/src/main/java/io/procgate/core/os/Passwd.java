@@ -88,7 +88,11 @@ public final class Passwd {
         for (String line : lines) {
             // name:password:uid:gid:gecos:home:shell
             String[] f = line.split(":", -1);
-            if (f.length < 7 || f[0].isEmpty() || f[0].startsWith("#") || f[0].startsWith("+") || f[0].startsWith("-")) {
+            if (f.length < 7
+                    || f[0].isEmpty()
+                    || f[0].startsWith("#")
+                    || f[0].startsWith("+")
+                    || f[0].startsWith("-")) {
                 continue;
             }
             try {

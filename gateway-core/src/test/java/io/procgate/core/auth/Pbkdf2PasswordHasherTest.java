@@ -49,7 +49,8 @@ class Pbkdf2PasswordHasherTest {
     void malformedHashesAreRejected() {
         assertThatThrownBy(() -> hasher.parseHash("plain")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> hasher.parseHash("pbkdf2-sha256$x$AAAA$AAAA")).hasMessageContaining("iteration");
-        assertThatThrownBy(() -> hasher.parseHash("pbkdf2-sha256$10$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+        assertThatThrownBy(() -> hasher.parseHash(
+                        "pbkdf2-sha256$10$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
                 .hasMessageContaining("range");
         assertThatThrownBy(() -> hasher.parseHash("pbkdf2-sha256$1000$!!$AAAA")).hasMessageContaining("base64");
     }

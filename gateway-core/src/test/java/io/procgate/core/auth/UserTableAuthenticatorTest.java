@@ -20,11 +20,15 @@ class UserTableAuthenticatorTest {
 
     @Test
     void authenticatesConfiguredUsers() {
-        UserTableAuthenticator auth = new UserTableAuthenticator(hasher, List.of(
-                hashed("knoppo", "myultrasecretpassword", true),
-                new User("plain", hasher.plainText("pw"), false, null),
-                new User("nopass", null, false, null)));
-        assertThat(auth.authenticate("knoppo", utf8("myultrasecretpassword"))).map(User::admin).contains(true);
+        UserTableAuthenticator auth = new UserTableAuthenticator(
+                hasher,
+                List.of(
+                        hashed("knoppo", "myultrasecretpassword", true),
+                        new User("plain", hasher.plainText("pw"), false, null),
+                        new User("nopass", null, false, null)));
+        assertThat(auth.authenticate("knoppo", utf8("myultrasecretpassword")))
+                .map(User::admin)
+                .contains(true);
         assertThat(auth.authenticate("knoppo", utf8("wrong"))).isEmpty();
         assertThat(auth.authenticate("plain", utf8("pw"))).isPresent();
         assertThat(auth.authenticate("nopass", utf8(""))).isEmpty();
@@ -36,7 +40,8 @@ class UserTableAuthenticatorTest {
 
     @Test
     void tableCanBeReplacedAtRuntime() {
-        UserTableAuthenticator auth = new UserTableAuthenticator(hasher, List.of(new User("a", hasher.plainText("1"), false, null)));
+        UserTableAuthenticator auth =
+                new UserTableAuthenticator(hasher, List.of(new User("a", hasher.plainText("1"), false, null)));
         assertThat(auth.authenticate("a", utf8("1"))).isPresent();
         auth.replaceUsers(List.of(new User("b", hasher.plainText("2"), false, null)));
         assertThat(auth.authenticate("a", utf8("1"))).isEmpty();

@@ -73,7 +73,8 @@ class HostProcessControlRealTest {
         assertThat(control.list(bob)).containsExactly("b-sleep");
         assertThat(control.list(admin)).containsExactly("a-cat", "b-sleep");
 
-        assertThat(control.command(alice, "a-cat", "hello world".getBytes(StandardCharsets.UTF_8))).isEqualTo(ControlStatus.OK);
+        assertThat(control.command(alice, "a-cat", "hello world".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(ControlStatus.OK);
         await().atMost(WAIT).until(() -> cat(alice, "a-cat").equals("hello world\n"));
         assertThat(control.cat(bob, "a-cat", 0, 100).status()).isEqualTo(ControlStatus.PERMISSION_DENIED);
         assertThat(control.command(bob, "a-cat", new byte[0])).isEqualTo(ControlStatus.PERMISSION_DENIED);
@@ -102,7 +103,9 @@ class HostProcessControlRealTest {
     @Test
     void unexecutableCommandsAreUnknown() {
         assertThat(start(alice, "nx", "/no/such/program")).isEqualTo(ControlStatus.UNKNOWN);
-        assertThat(control.start(alice, "nd", "true", "/no/such/dir").toCompletableFuture().join())
+        assertThat(control.start(alice, "nd", "true", "/no/such/dir")
+                        .toCompletableFuture()
+                        .join())
                 .isEqualTo(ControlStatus.UNKNOWN);
     }
 
@@ -136,7 +139,10 @@ class HostProcessControlRealTest {
     @Test
     void unixCallerRunsAsItsOwnLogin() {
         Caller nobody = new Caller(new User("nobody", null, false, null), null, "tcprocd", true);
-        assertThat(control.start(nobody, "who", "id -un", "/").toCompletableFuture().join()).isEqualTo(ControlStatus.OK);
+        assertThat(control.start(nobody, "who", "id -un", "/")
+                        .toCompletableFuture()
+                        .join())
+                .isEqualTo(ControlStatus.OK);
         testHost.host().whenStopped("who").join();
         await().atMost(WAIT).until(() -> cat(nobody, "who").equals("nobody\n"));
     }

@@ -19,7 +19,8 @@ class HostProcessControlTest {
             new HostProcessControl(host, null, Passwd.system(), "gatewayuser", Path.of("/tmp"));
 
     private static Caller tcp(String name, boolean admin) {
-        return new Caller(new User(name, null, admin, null), new InetSocketAddress("127.0.0.1", 4242), "tcprocd", false);
+        return new Caller(
+                new User(name, null, admin, null), new InetSocketAddress("127.0.0.1", 4242), "tcprocd", false);
     }
 
     private final Caller alice = tcp("alice", false);
@@ -52,12 +53,14 @@ class HostProcessControlTest {
         assertThat(start(bob, "b1", "sleep 100")).isEqualTo(ControlStatus.OK);
         assertThat(control.list(alice)).containsExactly("a1");
         assertThat(control.list(admin)).containsExactly("a1", "b1");
-        assertThat(control.command(bob, "a1", "x".getBytes(StandardCharsets.UTF_8))).isEqualTo(ControlStatus.PERMISSION_DENIED);
+        assertThat(control.command(bob, "a1", "x".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(ControlStatus.PERMISSION_DENIED);
         assertThat(control.kill(bob, "a1").toCompletableFuture().join()).isEqualTo(ControlStatus.PERMISSION_DENIED);
         assertThat(control.cat(bob, "a1", 0, 10).status()).isEqualTo(ControlStatus.PERMISSION_DENIED);
         assertThat(control.status(bob, "a1").status()).isEqualTo(ControlStatus.PERMISSION_DENIED);
         assertThat(control.attach(bob, "a1", (n, c) -> {}).status()).isEqualTo(ControlStatus.PERMISSION_DENIED);
-        assertThat(control.command(admin, "a1", "x".getBytes(StandardCharsets.UTF_8))).isEqualTo(ControlStatus.OK);
+        assertThat(control.command(admin, "a1", "x".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(ControlStatus.OK);
         assertThat(host.stdin).containsExactly("a1:x");
         assertThat(control.kill(admin, "b1").toCompletableFuture().join()).isEqualTo(ControlStatus.OK);
     }
@@ -130,14 +133,18 @@ class HostProcessControlTest {
             assertThat(logs.messages(HostProcessControl.AUDIT_LOGGER))
                     .hasSize(4)
                     .satisfiesExactly(
-                            m -> assertThat(m).startsWith(
-                                    "INFO start user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK command=\"sleep 'x y'\""),
-                            m -> assertThat(m).isEqualTo(
-                                    "INFO command user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK bytes=2"),
-                            m -> assertThat(m).isEqualTo(
-                                    "INFO attach user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK"),
-                            m -> assertThat(m).isEqualTo(
-                                    "INFO kill user=bob peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=PERMISSION_DENIED"));
+                            m -> assertThat(m)
+                                    .startsWith(
+                                            "INFO start user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK command=\"sleep 'x y'\""),
+                            m -> assertThat(m)
+                                    .isEqualTo(
+                                            "INFO command user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK bytes=2"),
+                            m -> assertThat(m)
+                                    .isEqualTo(
+                                            "INFO attach user=alice peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=OK"),
+                            m -> assertThat(m)
+                                    .isEqualTo(
+                                            "INFO kill user=bob peer=127.0.0.1:4242 protocol=tcprocd name=a1 result=PERMISSION_DENIED"));
         }
     }
 
@@ -150,7 +157,8 @@ class HostProcessControlTest {
             }
         };
         HostProcessControl c = new HostProcessControl(broken, null, Passwd.system());
-        assertThat(c.start(alice, "a", "sleep 1", "").toCompletableFuture().join()).isEqualTo(ControlStatus.UNKNOWN);
+        assertThat(c.start(alice, "a", "sleep 1", "").toCompletableFuture().join())
+                .isEqualTo(ControlStatus.UNKNOWN);
         assertThat(c.kill(alice, "a").toCompletableFuture().join()).isEqualTo(ControlStatus.UNKNOWN);
         assertThat(c.command(alice, "a", new byte[0])).isEqualTo(ControlStatus.UNKNOWN);
         assertThat(c.cat(alice, "a", 0, 1).status()).isEqualTo(ControlStatus.UNKNOWN);

@@ -138,7 +138,8 @@ class BoundedLineSenderTest {
         socket.promises.remove(0).setSuccess();
         send(sender, 6, "line-0006");
         socket.flushAll();
-        assertThat(socket.sent).containsExactly("line-0003\n", "[gateway] missed 2 lines, next is line 6\n", "line-0006\n");
+        assertThat(socket.sent)
+                .containsExactly("line-0003\n", "[gateway] missed 2 lines, next is line 6\n", "line-0006\n");
         assertThat(ch.finish()).isFalse();
     }
 

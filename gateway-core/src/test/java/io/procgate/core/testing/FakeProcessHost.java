@@ -36,7 +36,8 @@ public class FakeProcessHost implements ProcessHost {
     private final AtomicLong pids = new AtomicLong(1000);
 
     @Override
-    public synchronized CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+    public synchronized CompletableFuture<StartResult> start(
+            String name, ProcessSpec spec, String owner, io.procgate.host.Supervision supervision) {
         ProcessStatus s = statuses.get(name);
         if (s != null && s.running()) {
             return CompletableFuture.completedFuture(StartResult.exists());
@@ -47,18 +48,33 @@ public class FakeProcessHost implements ProcessHost {
         specs.put(name, spec);
         long next = s == null ? 0 : s.nextLine();
         if (spec.argv().get(0).startsWith("/nonexistent")) {
-            statuses.put(name, new ProcessStatus(name, ProcessState.EXITED, -1, null, next, owner, "no such file", Instant.now(), 0));
+            statuses.put(
+                    name,
+                    new ProcessStatus(
+                            name, ProcessState.EXITED, -1, null, next, owner, "no such file", Instant.now(), 0));
             return CompletableFuture.completedFuture(StartResult.failed("no such file"));
         }
         long pid = pids.incrementAndGet();
-        statuses.put(name, new ProcessStatus(name, ProcessState.RUNNING, pid, null, next, owner, null, Instant.now(), 0));
+        statuses.put(
+                name, new ProcessStatus(name, ProcessState.RUNNING, pid, null, next, owner, null, Instant.now(), 0));
         return CompletableFuture.completedFuture(StartResult.started(pid));
     }
 
     /** Marks a running process exited, as if it ended by itself. */
     public synchronized void exit(String name) {
         ProcessStatus s = statuses.get(name);
-        statuses.put(name, new ProcessStatus(name, ProcessState.EXITED, -1, new ExitStatus(0, 0), s.nextLine(), s.owner(), null, Instant.now(), 0));
+        statuses.put(
+                name,
+                new ProcessStatus(
+                        name,
+                        ProcessState.EXITED,
+                        -1,
+                        new ExitStatus(0, 0),
+                        s.nextLine(),
+                        s.owner(),
+                        null,
+                        Instant.now(),
+                        0));
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
 import io.procgate.host.spawn.CrashReaper;
@@ -116,11 +117,11 @@ public final class EpollProcessHost implements ProcessHost {
     }
 
     @Override
-    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision) {
         if (closed) {
             return CompletableFuture.completedFuture(StartResult.failed("the gateway is stopping"));
         }
-        return entry(name).start(spec, owner);
+        return entry(name).start(spec, owner, supervision);
     }
 
     @Override
@@ -173,6 +174,11 @@ public final class EpollProcessHost implements ProcessHost {
             return;
         }
         closed = true;
+        await(
+                CompletableFuture.allOf(processes.values().stream()
+                        .map(ManagedProcess::prepareClose)
+                        .toArray(CompletableFuture[]::new)),
+                KILL_SETTLE_MILLIS);
         List<ManagedProcess> running =
                 processes.values().stream().filter(ManagedProcess::isAlive).toList();
         if (!running.isEmpty()) {

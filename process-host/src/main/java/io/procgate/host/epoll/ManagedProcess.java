@@ -12,6 +12,7 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
 import io.procgate.host.spawn.CrashReaper;
@@ -22,9 +23,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +62,7 @@ final class ManagedProcess {
     private volatile Instant since;
     private volatile InputPipe stdin;
     private volatile boolean everStarted;
+    private volatile int restarts;
 
     // Loop-confined.
     private Spawned run;
@@ -65,6 +70,13 @@ final class ManagedProcess {
     private ProcessSpec spec;
     private boolean stopRequested;
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+    private Supervision supervision = Supervision.NONE;
+    private String runOwner;
+    /** When recent failures happened (System.nanoTime), for the crash-loop guard. */
+    private final ArrayDeque<Long> failureTimes = new ArrayDeque<>();
+
+    private ScheduledFuture<?> pendingRestart;
+    private boolean hostClosing;
 
     ManagedProcess(
             String name,
@@ -107,26 +119,46 @@ final class ManagedProcess {
     }
 
     ProcessStatus status() {
-        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, 0);
+        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, restarts);
     }
 
-    CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner) {
+    CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner, Supervision newSupervision) {
         CompletableFuture<StartResult> result = new CompletableFuture<>();
-        loop.execute(() -> result.complete(startOnLoop(newSpec, newOwner)));
+        loop.execute(() -> {
+            if (state.isAlive()) {
+                result.complete(StartResult.exists());
+                return;
+            }
+            // Asked for by someone: a fresh start, whatever the crash-loop guard counted before.
+            cancelPendingRestart();
+            failureTimes.clear();
+            restarts = 0;
+            supervision = newSupervision;
+            result.complete(startOnLoop(newSpec, newOwner));
+        });
         return result;
     }
 
     private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
-        if (state.isAlive()) {
-            return StartResult.exists();
-        }
         everStarted = true;
+        runOwner = newOwner;
+        if (!newOwner.equals(owner)) {
+            // Recorded even when the start fails, so its owner may read why (status).
+            owner = newOwner;
+            writeOwner(dir, newOwner);
+        }
         Spawned spawned;
         try {
             spawned = launcher.launch(newSpec);
         } catch (SpawnException e) {
             lastError = e.getMessage();
             LOG.warn("{}: start failed: {}", name, e.getMessage());
+            spec = newSpec;
+            if (!e.isRootRefusal() && supervision.policy() != io.procgate.host.RestartPolicy.NO) {
+                scheduleRestartAfterFailure(); // e.g. a missing file that a deploy will bring back
+            } else {
+                state = ProcessState.EXITED;
+            }
             return e.isRootRefusal() ? StartResult.refusedRoot() : StartResult.failed(e.getMessage());
         }
         spec = newSpec;
@@ -137,10 +169,6 @@ final class ManagedProcess {
         since = Instant.now();
         pid = spawned.process().pid();
         reaper.add(pid); // setsid made the child its group's leader: pid = pgid
-        if (!newOwner.equals(owner)) {
-            owner = newOwner;
-            writeOwner(dir, newOwner);
-        }
         output = new OutputPipe(spawned.output(), new OutputSink(spawned));
         output.register(loop);
         InputPipe input = new InputPipe(spawned.input(), loop, stdinBufferBytes);
@@ -166,6 +194,12 @@ final class ManagedProcess {
     }
 
     private StopResult stopOnLoop() {
+        if (state == ProcessState.BACKOFF) {
+            cancelPendingRestart();
+            state = ProcessState.EXITED;
+            LOG.info("{}: stop asked for while waiting to restart: it stays down", name);
+            return StopResult.STOPPING;
+        }
         if (!state.isAlive() || run == null) {
             return StopResult.NOT_RUNNING;
         }
@@ -291,7 +325,78 @@ final class ManagedProcess {
                 LOG.warn("{}: subscriber failed on exit", name, e);
             }
         }
+        if (!stopRequested && !hostClosing && supervision.policy().restartsAfter(exit)) {
+            if (exit.success()) {
+                scheduleRestart(supervision.backoff(), "exited cleanly");
+            } else {
+                scheduleRestartAfterFailure();
+            }
+        }
         stopped.complete(null);
+    }
+
+    /** Counts a failure; restarts after a growing delay, or gives up when the crash-loop guard trips. */
+    private void scheduleRestartAfterFailure() {
+        long now = System.nanoTime();
+        failureTimes.addLast(now);
+        while (!failureTimes.isEmpty()
+                && now - failureTimes.peekFirst() > supervision.window().toNanos()) {
+            failureTimes.pollFirst();
+        }
+        int failures = failureTimes.size();
+        if (failures > supervision.maxFailures()) {
+            state = ProcessState.FAILED;
+            since = Instant.now();
+            LOG.error(
+                    "{}: gave up: {} failures within {} (restart-max-failures = {})",
+                    name,
+                    failures,
+                    supervision.window(),
+                    supervision.maxFailures());
+            return;
+        }
+        scheduleRestart(
+                supervision.delayAfter(failures), "failure " + failures + " of at most " + supervision.maxFailures());
+    }
+
+    private void scheduleRestart(Duration delay, String why) {
+        state = ProcessState.BACKOFF;
+        LOG.info("{}: restarting in {} ms ({})", name, delay.toMillis(), why);
+        ProcessSpec restartSpec = spec;
+        pendingRestart = loop.schedule(
+                () -> {
+                    pendingRestart = null;
+                    if (state != ProcessState.BACKOFF || hostClosing) {
+                        return;
+                    }
+                    restarts++;
+                    StartResult result = startOnLoop(restartSpec, runOwner);
+                    if (result.outcome() == StartResult.Outcome.STARTED) {
+                        LOG.info("{}: restarted (restart {}), pid {}", name, restarts, result.pid());
+                    }
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelPendingRestart() {
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+    }
+
+    /** The host is closing: no more restarts, and one waiting is dropped. */
+    CompletableFuture<Void> prepareClose() {
+        return CompletableFuture.runAsync(
+                () -> {
+                    hostClosing = true;
+                    if (state == ProcessState.BACKOFF) {
+                        cancelPendingRestart();
+                        state = ProcessState.EXITED;
+                    }
+                },
+                loop);
     }
 
     private void finishPartialLine() {

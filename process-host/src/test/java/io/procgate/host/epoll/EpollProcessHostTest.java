@@ -227,6 +227,7 @@ class EpollProcessHostTest {
             assertThat(missing.outcome()).isEqualTo(StartResult.Outcome.FAILED);
             assertThat(missing.error()).contains("no such file");
             assertThat(host.status("ghost").orElseThrow().lastError()).contains("no such file");
+            assertThat(host.status("ghost").orElseThrow().owner()).isEqualTo("tester");
             StartResult badDir = host.start(
                             "nowhere", ProcessSpec.of("true").withWorkingDirectory(Path.of("/no/such/dir")), "tester")
                     .join();
