@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * (split by the line decoder before this handler, {@code \n} or {@code \r\n} removed) goes to the
  * process's stdin; every line the process prints goes to the client with {@code \n}, through a
  * {@link BoundedLineSender} so that a slow client costs at most {@code attach-buffer} bytes and is
- * told how many lines it missed. When the process exits, what is queued is sent and the
- * connection closed; when the client closes, the subscription ends.
+ * told how many lines it missed (lines missed at the very end are announced before the close). When
+ * the process exits, what is queued is sent and the connection closed; when the client closes, the
+ * subscription ends.
  *
  * <p>A line the process cannot take (its stdin is full) is dropped and logged, once per connection.
  */
@@ -51,13 +52,26 @@ final class TcprocdAttachHandler extends SimpleChannelInboundHandler<ByteBuf> {
     LineSubscriber subscriber(Channel channel) {
         BoundedLineSender sender = new BoundedLineSender(channel, BoundedLineSender.NEWLINE_TERMINATED, attachBuffer);
         return new LineSubscriber() {
+            /** Lines dropped since the last one sent: the sender announces them only before a next line. */
+            private long trailingDropped;
+
+            private long lastLine;
+
             @Override
             public void onLine(long lineNumber, ByteBuf content) {
+                long missedBefore = sender.missedTotal();
                 sender.send(lineNumber, content);
+                trailingDropped = sender.missedTotal() > missedBefore ? trailingDropped + 1 : 0;
+                lastLine = lineNumber;
             }
 
             @Override
             public void onExit(ExitStatus status) {
+                if (trailingDropped > 0) {
+                    // No line follows to carry the notice: say it now, so the client can cat them.
+                    channel.write(BoundedLineSender.NEWLINE_TERMINATED.missed(
+                            channel.alloc(), trailingDropped, lastLine + 1));
+                }
                 // Queued after every line already sent: the client gets them all, then the close.
                 channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }

@@ -190,4 +190,33 @@ class TcprocdLimitsTest {
             assertThat(received.size()).isLessThan(200_000);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void linesMissedJustBeforeTheExitAreAnnouncedBeforeTheClose(Transport transport) {
+        String name = "slowend-" + transport;
+        try (WireClient control = transport.login(gateway)) {
+            startAndWait(control, name, "read -r go\nseq 1 200000\n");
+            WireClient attached = WireClient.connect(transport == Transport.TCP ? gateway.tcp() : gateway.unix(), 4096);
+            if (transport == Transport.TCP) {
+                attached.login(TestGateway.ALICE, TestGateway.password(TestGateway.ALICE));
+            } else {
+                assertThat(attached.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
+                attached.send(TcprocdWire.field(2, TestGateway.password(TestGateway.ROOT)));
+                assertThat(attached.readStatus()).isEqualTo("OK");
+            }
+            attached.send(TcprocdWire.attach(name));
+            assertThat(attached.readStatus()).isEqualTo("OK");
+            // The burst and the exit happen while the client reads nothing.
+            attached.send("go\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> exited(name));
+            String[] lines = attached.readToEnd().split("\n");
+            attached.close();
+            Matcher last = MISSED.matcher(lines[lines.length - 1]);
+            assertThat(last.matches()).as(lines[lines.length - 1]).isTrue();
+            // Nothing follows line 199999 (seq's 200000): the notice points past the end.
+            assertThat(last.group(2)).isEqualTo("200000");
+            assertThat(lines.length).isLessThan(200_000);
+        }
+    }
 }
