@@ -2,18 +2,15 @@ package io.procgate.tcprocd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.SocketAddress;
+
 /** The two ways to reach tcprocd, for tests that run over both. */
 enum Transport {
     /** TCP, logged in as alice with user name and password. */
     TCP {
         @Override
-        WireClient connect(TestGateway gateway) {
-            return WireClient.connect(gateway.tcp());
-        }
-
-        @Override
-        WireClient login(TestGateway gateway) {
-            return connect(gateway).login(TestGateway.ALICE, TestGateway.password(TestGateway.ALICE));
+        SocketAddress address(TestGateway gateway) {
+            return gateway.tcp();
         }
 
         @Override
@@ -29,17 +26,8 @@ enum Transport {
     /** The unix socket: the user is the peer's login (root), asked only for its password. */
     UNIX {
         @Override
-        WireClient connect(TestGateway gateway) {
-            return WireClient.connect(gateway.unix());
-        }
-
-        @Override
-        WireClient login(TestGateway gateway) {
-            WireClient client = connect(gateway);
-            assertThat(client.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
-            client.send(credentials(TestGateway.password(TestGateway.ROOT)));
-            assertThat(client.readStatus()).isEqualTo("OK");
-            return client;
+        SocketAddress address(TestGateway gateway) {
+            return gateway.unix();
         }
 
         @Override
@@ -53,12 +41,28 @@ enum Transport {
         }
     };
 
-    abstract WireClient connect(TestGateway gateway);
-
-    abstract WireClient login(TestGateway gateway);
+    abstract SocketAddress address(TestGateway gateway);
 
     /** What this transport sends as credentials with {@code password}. */
     abstract byte[] credentials(String password);
 
+    /** Who the tests are on this transport. */
     abstract String user();
+
+    WireClient connect(TestGateway gateway) {
+        return WireClient.connect(address(gateway));
+    }
+
+    WireClient login(TestGateway gateway) {
+        return login(gateway, 0);
+    }
+
+    /** Logged in, with a receive buffer of {@code receiveBuffer} bytes (0: the default). */
+    WireClient login(TestGateway gateway, int receiveBuffer) {
+        WireClient client = WireClient.connect(address(gateway), receiveBuffer);
+        assertThat(client.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
+        client.send(credentials(TestGateway.password(user())));
+        assertThat(client.readStatus()).isEqualTo("OK");
+        return client;
+    }
 }
