@@ -42,13 +42,12 @@ public final class PcpDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         for (; ; ) {
-            boolean progressed =
-                    switch (state) {
-                        case LINE_START -> decodeLineStart(in, out);
-                        case AFTER_ACK -> decodeAfterAck(in);
-                        case LINE -> decodeLine(in, out);
-                        case DISCARD -> decodeDiscard(in, out);
-                    };
+            boolean progressed = switch (state) {
+                case LINE_START -> decodeLineStart(in, out);
+                case AFTER_ACK -> decodeAfterAck(in);
+                case LINE -> decodeLine(in, out);
+                case DISCARD -> decodeDiscard(in, out);
+            };
             if (!progressed) {
                 return;
             }

@@ -80,8 +80,7 @@ class PcpDecoderTest {
     void swallowsOneLineEndRightAfterTheAck() {
         assertThat(decode("$\r\nrequest=list\r\n")).containsExactly(PcpAck.INSTANCE, PcpPayload.parse("request=list"));
         assertThat(decode("$\nrequest=list\n")).containsExactly(PcpAck.INSTANCE, PcpPayload.parse("request=list"));
-        assertThat(decode("$", "\r", "\n", "\r\n"))
-                .containsExactly(PcpAck.INSTANCE, malformed(PcpViolation.EMPTY));
+        assertThat(decode("$", "\r", "\n", "\r\n")).containsExactly(PcpAck.INSTANCE, malformed(PcpViolation.EMPTY));
     }
 
     @Test
@@ -148,7 +147,8 @@ class PcpDecoderTest {
 
     @Test
     void reportsEveryGrammarViolationAsMalformed() {
-        assertThat(decode("nonsense\r\n&a=b\r\na=\r\n=b\r\na=%zz\r\na=b#\r\na=b##\r\n" + PcpPayloadParserTest.pairs(65) + "\r\n"))
+        assertThat(decode("nonsense\r\n&a=b\r\na=\r\n=b\r\na=%zz\r\na=b#\r\na=b##\r\n" + PcpPayloadParserTest.pairs(65)
+                        + "\r\n"))
                 .containsExactly(
                         malformed(PcpViolation.MISSING_EQUALS),
                         malformed(PcpViolation.MISPLACED_AMPERSAND),
@@ -170,7 +170,9 @@ class PcpDecoderTest {
             for (int split = 0; split <= stream.length; split++) {
                 byte[] a = java.util.Arrays.copyOfRange(stream, 0, split);
                 byte[] b = java.util.Arrays.copyOfRange(stream, split, stream.length);
-                assertThat(decode(a, b)).as("split at %d of %s", split, printable(stream)).isEqualTo(whole);
+                assertThat(decode(a, b))
+                        .as("split at %d of %s", split, printable(stream))
+                        .isEqualTo(whole);
             }
             assertThat(decodeByteAtATime(stream)).isEqualTo(whole);
         }
@@ -193,13 +195,12 @@ class PcpDecoderTest {
     static byte[] randomStream(Random random, int items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < items; i++) {
-            String item =
-                    switch (random.nextInt(5)) {
-                        case 0 -> "$";
-                        case 1 -> "nonsense#x#\r\n";
-                        case 2 -> "y".repeat(250 + random.nextInt(20)) + "\r\n";
-                        default -> decorate(random, randomPayload(random).encode()) + (random.nextBoolean() ? "\r\n" : "\n");
-                    };
+            String item = switch (random.nextInt(5)) {
+                case 0 -> "$";
+                case 1 -> "nonsense#x#\r\n";
+                case 2 -> "y".repeat(250 + random.nextInt(20)) + "\r\n";
+                default -> decorate(random, randomPayload(random).encode()) + (random.nextBoolean() ? "\r\n" : "\n");
+            };
             out.writeBytes(item.getBytes(StandardCharsets.US_ASCII));
         }
         return out.toByteArray();
@@ -250,7 +251,9 @@ class PcpDecoderTest {
     }
 
     private static String printable(byte[] bytes) {
-        return new String(bytes, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+        return new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\r", "\\r")
+                .replace("\n", "\\n");
     }
 
     @Test

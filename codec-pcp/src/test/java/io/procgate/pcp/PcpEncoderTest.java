@@ -43,7 +43,9 @@ class PcpEncoderTest {
 
     @Test
     void keepsAResponseOnOneLine() {
-        assertThat(encode(PcpPayload.builder().add("error", "line one\r\nline two").build()))
+        assertThat(encode(PcpPayload.builder()
+                        .add("error", "line one\r\nline two")
+                        .build()))
                 .isEqualTo("error=line%20one%0D%0Aline%20two\r\n");
     }
 

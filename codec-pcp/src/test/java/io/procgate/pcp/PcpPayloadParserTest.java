@@ -114,7 +114,9 @@ class PcpPayloadParserTest {
         assertThatThrownBy(() -> new PcpPayloadParser(1024).parse(pairs(65).getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOfSatisfying(
                         PcpCodecException.class, e -> assertThat(e.violation()).isEqualTo(PcpViolation.TOO_MANY_PAIRS));
-        assertThat(new PcpPayloadParser(1024).parse(pairs(64).getBytes(StandardCharsets.US_ASCII)).size())
+        assertThat(new PcpPayloadParser(1024)
+                        .parse(pairs(64).getBytes(StandardCharsets.US_ASCII))
+                        .size())
                 .isEqualTo(64);
     }
 
@@ -151,7 +153,8 @@ class PcpPayloadParserTest {
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "a=b=c", "a=b?", "a=??", "a?=b", "a=b!", "a=b\r", "a=\nb", "a=b;c=d", "a=\"b\"", "a=b,c", "a=é", "a=b\0",
+                "a=b=c", "a=b?", "a=??", "a?=b", "a=b!", "a=b\r", "a=\nb", "a=b;c=d", "a=\"b\"", "a=b,c", "a=é",
+                        "a=b\0",
                 "a=b~", "a=(b)", "a=[b]", "a=b+c", "a=b*", "a=b'", "a=b|c", "a=<b>", "a=b^", "a=`b`", "a=b$", "\u007f=b"
             })
     void rejectsBytesOutsideText(String line) {

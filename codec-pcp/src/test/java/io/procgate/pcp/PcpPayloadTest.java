@@ -19,13 +19,15 @@ class PcpPayloadTest {
                 .query("state")
                 .build();
         assertThat(p.encode())
-                .isEqualTo("response=status&result=OK&error=no%20such%20file:%20/srv/a%20b%25c%3Fd%26e%3Df%23g%0A%E2%82%AC"
-                        + "&pid=4242&state=?");
+                .isEqualTo(
+                        "response=status&result=OK&error=no%20such%20file:%20/srv/a%20b%25c%3Fd%26e%3Df%23g%0A%E2%82%AC"
+                                + "&pid=4242&state=?");
     }
 
     @Test
     void encodedLengthMatchesEncoding() {
-        PcpPayload p = PcpPayload.builder().add("a", "x y%z").add("b", "€").query("c").build();
+        PcpPayload p =
+                PcpPayload.builder().add("a", "x y%z").add("b", "€").query("c").build();
         assertThat(p.encodedLength()).isEqualTo(p.encode().length());
     }
 
