@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *              line (data)  -&gt; ANNOUNCING -&gt; answer with port and size -&gt; TRANSFERRING
  *              '$'          -&gt; ignored (no transfer is pending)
  * ANNOUNCING   '$'          -&gt; ignored (nothing was announced yet); no port: '?', '&gt;' -&gt; READY
- * TRANSFERRING '$' and data delivered (either order) -&gt; '&gt;' -&gt; READY
+ * TRANSFERRING '$' (even behind a request) and data delivered, in either order -&gt; '&gt;' -&gt; READY
  *              nobody connected in time               -&gt; '?', '&gt;' -&gt; READY
  * </pre>
  *
@@ -145,6 +145,12 @@ final class PcpSessionHandler extends ChannelInboundHandlerAdapter {
                     acked = true;
                     completeTransferIfDone();
                     return true;
+                }
+                // a consumer that sent its next request before its '$': the '$' still counts
+                if (!acked && inbox.removeFirstOccurrence(PcpAck.INSTANCE)) {
+                    acked = true;
+                    completeTransferIfDone();
+                    return state == State.READY && step(m);
                 }
                 return false;
             }
