@@ -41,7 +41,8 @@ public record HostSettings(
             throw new IllegalArgumentException("history segment size must be at least " + MIN_SEGMENT_BYTES);
         }
         if (retentionBytes < segmentBytes) {
-            throw new IllegalArgumentException("history retention must be at least one segment (" + segmentBytes + " bytes)");
+            throw new IllegalArgumentException(
+                    "history retention must be at least one segment (" + segmentBytes + " bytes)");
         }
         if (stdinBufferBytes < 1) {
             throw new IllegalArgumentException("stdin buffer must be positive: " + stdinBufferBytes);
@@ -60,14 +61,17 @@ public record HostSettings(
     }
 
     public HostSettings withRetention(long retention, long segment) {
-        return new HostSettings(dataDir, retention, segment, maxLineBytes, stdinBufferBytes, allowRootChildren, stopAllTimeout);
+        return new HostSettings(
+                dataDir, retention, segment, maxLineBytes, stdinBufferBytes, allowRootChildren, stopAllTimeout);
     }
 
     public HostSettings withMaxLineBytes(int max) {
-        return new HostSettings(dataDir, retentionBytes, segmentBytes, max, stdinBufferBytes, allowRootChildren, stopAllTimeout);
+        return new HostSettings(
+                dataDir, retentionBytes, segmentBytes, max, stdinBufferBytes, allowRootChildren, stopAllTimeout);
     }
 
     public HostSettings withAllowRootChildren(boolean allow) {
-        return new HostSettings(dataDir, retentionBytes, segmentBytes, maxLineBytes, stdinBufferBytes, allow, stopAllTimeout);
+        return new HostSettings(
+                dataDir, retentionBytes, segmentBytes, maxLineBytes, stdinBufferBytes, allow, stopAllTimeout);
     }
 }

@@ -22,7 +22,8 @@ public record StartResult(Outcome outcome, long pid, String error) {
     }
 
     public static StartResult refusedRoot() {
-        return new StartResult(Outcome.REFUSED_ROOT, -1, "refusing to run a child as root (allow-root-children = false)");
+        return new StartResult(
+                Outcome.REFUSED_ROOT, -1, "refusing to run a child as root (allow-root-children = false)");
     }
 
     public static StartResult failed(String error) {

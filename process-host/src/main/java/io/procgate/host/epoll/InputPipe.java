@@ -1,0 +1,153 @@
+package io.procgate.host.epoll;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The write end of a child's stdin pipe. Writes are non-blocking; what the pipe does not take is
+ * queued, up to a bound, and written when epoll says the pipe has room. A child that never reads
+ * makes {@link #offer} fail once the bound is reached, instead of growing the queue.
+ */
+public final class InputPipe implements EpollIoHandle {
+    private final FileDescriptor fd;
+    private final IoEventLoop loop;
+    private final long maxQueuedBytes;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+    private IoRegistration registration;
+    private boolean waitingForRoom;
+    private volatile boolean closed;
+
+    public InputPipe(FileDescriptor fd, IoEventLoop loop, long maxQueuedBytes) {
+        this.fd = fd;
+        this.loop = loop;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /** Registers with no interest until a write falls short; call on the loop. */
+    public void register() {
+        loop.register(this).addListener(f -> {
+            if (!f.isSuccess()) {
+                close();
+                return;
+            }
+            registration = (IoRegistration) f.getNow();
+            if (closed) {
+                registration.cancel();
+            } else {
+                registration.submit(waitingForRoom ? EpollIoOps.EPOLLOUT : EpollIoOps.NONE);
+            }
+        });
+    }
+
+    /**
+     * Queues {@code bytes} for the child. Thread-safe.
+     *
+     * @return false when the pipe is closed or the bound would be exceeded (nothing queued then)
+     */
+    public boolean offer(byte[] bytes) {
+        if (closed) {
+            return false;
+        }
+        long after = queuedBytes.addAndGet(bytes.length);
+        if (after > maxQueuedBytes) {
+            queuedBytes.addAndGet(-bytes.length);
+            return false;
+        }
+        loop.execute(() -> {
+            if (closed) {
+                queuedBytes.addAndGet(-bytes.length);
+                return;
+            }
+            // Native writes need direct memory.
+            ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+            queue.add(buf);
+            if (!waitingForRoom) {
+                flush();
+            }
+        });
+        return true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void handle(IoRegistration registration, IoEvent event) {
+        EpollIoOps ops = ((EpollIoEvent) event).ops();
+        if (ops.contains(EpollIoOps.EPOLLERR)) {
+            close(); // the child closed its end of the pipe
+            return;
+        }
+        if (ops.contains(EpollIoOps.EPOLLOUT)) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        ByteBuf head;
+        while ((head = queue.peek()) != null) {
+            int n;
+            try {
+                ByteBuffer nio = head.nioBuffer();
+                n = fd.write(nio, nio.position(), nio.limit());
+            } catch (IOException e) {
+                close(); // EPIPE: the child does not read stdin any more
+                return;
+            }
+            if (n <= 0) {
+                break;
+            }
+            head.skipBytes(n);
+            queuedBytes.addAndGet(-n);
+            if (!head.isReadable()) {
+                queue.poll().release();
+            }
+        }
+        boolean wait = !queue.isEmpty();
+        if (wait != waitingForRoom) {
+            waitingForRoom = wait;
+            if (registration != null) {
+                registration.submit(wait ? EpollIoOps.EPOLLOUT : EpollIoOps.NONE);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ByteBuf dropped;
+        while ((dropped = queue.poll()) != null) {
+            dropped.release();
+        }
+        queuedBytes.set(0);
+        if (registration != null) {
+            registration.cancel();
+        }
+        try {
+            fd.close();
+        } catch (IOException ignored) {
+            // Nothing to do: the child is gone or has closed its end.
+        }
+    }
+}

@@ -1,0 +1,375 @@
+package io.procgate.host.epoll;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEventLoop;
+import io.procgate.host.ExitStatus;
+import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.ProcessState;
+import io.procgate.host.ProcessStatus;
+import io.procgate.host.Signals;
+import io.procgate.host.StartResult;
+import io.procgate.host.StdinResult;
+import io.procgate.host.StopResult;
+import io.procgate.host.Subscription;
+import io.procgate.host.history.History;
+import io.procgate.host.spawn.ChildLauncher;
+import io.procgate.host.spawn.CrashReaper;
+import io.procgate.host.spawn.GroupSignaller;
+import io.procgate.host.spawn.SpawnException;
+import io.procgate.host.spawn.Spawned;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process name: its history, its current run (if any) and its live subscribers. All state
+ * changes happen on the one event loop the name is pinned to, which also reads its output pipe,
+ * so line numbering and fan-out need no locks. Snapshots for other threads are volatile.
+ */
+final class ManagedProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
+    private static final String OWNER_FILE = "owner";
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final String name;
+    private final Path dir;
+    private final IoEventLoop loop;
+    private final History history;
+    private final ChildLauncher launcher;
+    private final CrashReaper reaper;
+    private final long stdinBufferBytes;
+    private final CopyOnWriteArrayList<LineSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final History.LineConsumer fanOut = this::deliver;
+
+    // Published for any thread.
+    private volatile ProcessState state = ProcessState.EXITED;
+    private volatile long pid = -1;
+    private volatile ExitStatus lastExit;
+    private volatile String owner;
+    private volatile String lastError;
+    private volatile Instant since;
+    private volatile InputPipe stdin;
+    private volatile boolean everStarted;
+
+    // Loop-confined.
+    private Spawned run;
+    private OutputPipe output;
+    private ProcessSpec spec;
+    private boolean stopRequested;
+    private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+
+    ManagedProcess(
+            String name,
+            Path dir,
+            IoEventLoop loop,
+            History history,
+            ChildLauncher launcher,
+            CrashReaper reaper,
+            long stdinBufferBytes) {
+        this.name = name;
+        this.reaper = reaper;
+        this.dir = dir;
+        this.loop = loop;
+        this.history = history;
+        this.launcher = launcher;
+        this.stdinBufferBytes = stdinBufferBytes;
+        this.owner = readOwner(dir);
+        this.everStarted = owner != null || history.nextLine() > 0;
+    }
+
+    String name() {
+        return name;
+    }
+
+    IoEventLoop loop() {
+        return loop;
+    }
+
+    History history() {
+        return history;
+    }
+
+    /** Whether the host should list this name: it ran, tried to, or has a history. */
+    boolean isKnown() {
+        return everStarted;
+    }
+
+    boolean isAlive() {
+        return state.isAlive();
+    }
+
+    ProcessStatus status() {
+        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, 0);
+    }
+
+    CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner) {
+        CompletableFuture<StartResult> result = new CompletableFuture<>();
+        loop.execute(() -> result.complete(startOnLoop(newSpec, newOwner)));
+        return result;
+    }
+
+    private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
+        if (state.isAlive()) {
+            return StartResult.exists();
+        }
+        everStarted = true;
+        Spawned spawned;
+        try {
+            spawned = launcher.launch(newSpec);
+        } catch (SpawnException e) {
+            lastError = e.getMessage();
+            LOG.warn("{}: start failed: {}", name, e.getMessage());
+            return e.isRootRefusal() ? StartResult.refusedRoot() : StartResult.failed(e.getMessage());
+        }
+        spec = newSpec;
+        run = spawned;
+        stopRequested = false;
+        stopped = new CompletableFuture<>();
+        lastError = null;
+        since = Instant.now();
+        pid = spawned.process().pid();
+        reaper.add(pid); // setsid made the child its group's leader: pid = pgid
+        if (!newOwner.equals(owner)) {
+            owner = newOwner;
+            writeOwner(dir, newOwner);
+        }
+        output = new OutputPipe(spawned.output(), new OutputSink(spawned));
+        output.register(loop);
+        InputPipe input = new InputPipe(spawned.input(), loop, stdinBufferBytes);
+        input.register();
+        stdin = input;
+        state = ProcessState.RUNNING;
+        spawned.process().onExit().whenCompleteAsync((p, error) -> onExit(spawned), loop);
+        LOG.info("{}: started pid {}: {}", name, pid, newSpec.commandLine());
+        for (LineSubscriber s : subscribers) {
+            try {
+                s.onStart(pid);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: subscriber failed on start", name, e);
+            }
+        }
+        return StartResult.started(pid);
+    }
+
+    CompletableFuture<StopResult> stop() {
+        CompletableFuture<StopResult> result = new CompletableFuture<>();
+        loop.execute(() -> result.complete(stopOnLoop()));
+        return result;
+    }
+
+    private StopResult stopOnLoop() {
+        if (!state.isAlive() || run == null) {
+            return StopResult.NOT_RUNNING;
+        }
+        if (stopRequested) {
+            return StopResult.STOPPING;
+        }
+        stopRequested = true;
+        state = ProcessState.STOPPING;
+        Spawned target = run;
+        long group = target.process().pid();
+        InputPipe input = stdin;
+        if (spec.stopCommand() != null && input != null && input.offer(lineOf(spec.stopCommand()))) {
+            LOG.info("{}: stopping: sent stop command, SIGTERM in {}", name, spec.stopTimeout());
+            loop.schedule(
+                    () -> {
+                        if (run == target) {
+                            terminate(group, target);
+                        }
+                    },
+                    spec.stopTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            LOG.info("{}: stopping: SIGTERM to process group {}", name, group);
+            terminate(group, target);
+        }
+        return StopResult.STOPPING;
+    }
+
+    /** SIGTERM to the group now, SIGKILL to whatever of it is left after the grace period. */
+    private void terminate(long group, Spawned target) {
+        GroupSignaller.signalGroup(group, Signals.SIGTERM);
+        loop.schedule(
+                () -> {
+                    if (run == target) {
+                        LOG.warn("{}: still running {} after SIGTERM: SIGKILL", name, spec.killGrace());
+                    }
+                    // Also reaches descendants that outlived the leader.
+                    GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                    reaper.remove(group);
+                },
+                spec.killGrace().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Kills the group at once (gateway shutdown past its deadline). */
+    void killNow() {
+        loop.execute(() -> {
+            if (run != null) {
+                long group = run.process().pid();
+                GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                reaper.remove(group);
+            }
+        });
+    }
+
+    CompletableFuture<Void> whenStopped() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> stopped.whenComplete((v, e) -> result.complete(null)));
+        return result;
+    }
+
+    StdinResult writeStdin(byte[] line) {
+        InputPipe input = stdin;
+        if (input == null || input.isClosed() || !state.isAlive()) {
+            return StdinResult.NOT_RUNNING;
+        }
+        return input.offer(lineOf(line)) ? StdinResult.WRITTEN : StdinResult.BUFFER_FULL;
+    }
+
+    Subscription subscribe(LineSubscriber subscriber) {
+        subscribers.add(subscriber);
+        return () -> subscribers.remove(subscriber);
+    }
+
+    private void deliver(long lineNumber, ByteBuf content) {
+        for (LineSubscriber s : subscribers) {
+            try {
+                s.onLine(lineNumber, content);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: subscriber failed on line {}", name, lineNumber, e);
+            }
+        }
+    }
+
+    private void onExit(Spawned spawned) {
+        if (run != spawned) {
+            return;
+        }
+        // Everything the child wrote before it exited is in the pipe now: read it all.
+        OutputPipe pipe = output;
+        pipe.drain();
+        boolean descendantsHoldPipe = !pipe.isClosed();
+        pipe.close();
+        finishPartialLine();
+        stdin.close();
+        ExitStatus exit = ExitStatus.fromJdkExitValue(spawned.process().exitValue());
+        long group = spawned.process().pid();
+        run = null;
+        output = null;
+        lastExit = exit;
+        pid = -1;
+        state = ProcessState.EXITED;
+        since = Instant.now();
+        LOG.info("{}: exited with {}{}", name, exit, stopRequested ? " (stop requested)" : "");
+        if (descendantsHoldPipe && !stopRequested) {
+            // The leader is gone but processes it started still hold its output: stop them too.
+            LOG.info("{}: stopping what is left of process group {}", name, group);
+            GroupSignaller.signalGroup(group, Signals.SIGTERM);
+            loop.schedule(
+                    () -> {
+                        GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                        reaper.remove(group);
+                    },
+                    spec.killGrace().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else if (!stopRequested) {
+            reaper.remove(group); // nothing of the group holds the output: it is gone
+        }
+        for (LineSubscriber s : subscribers) {
+            try {
+                s.onExit(exit);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: subscriber failed on exit", name, e);
+            }
+        }
+        stopped.complete(null);
+    }
+
+    private void finishPartialLine() {
+        try {
+            history.finishPartialLine(fanOut);
+        } catch (IOException e) {
+            LOG.error("{}: cannot write history: {}", name, e.toString());
+        }
+    }
+
+    /** Flushes and closes the history; call on the loop once the process is gone. */
+    void closeHistory() {
+        try {
+            history.force();
+            history.close();
+        } catch (IOException e) {
+            LOG.warn("{}: closing history failed: {}", name, e.toString());
+        }
+    }
+
+    private final class OutputSink implements OutputPipe.Sink {
+        private final Spawned spawned;
+
+        OutputSink(Spawned spawned) {
+            this.spawned = spawned;
+        }
+
+        @Override
+        public void onBytes(ByteBuf chunk) {
+            try {
+                history.append(chunk, subscribers.isEmpty() ? null : fanOut);
+            } catch (IOException e) {
+                LOG.error("{}: cannot write history: {}", name, e.toString());
+            }
+        }
+
+        @Override
+        public void onEof() {
+            if (run == spawned) {
+                finishPartialLine(); // the child closed its output; no more bytes can follow
+            }
+        }
+
+        @Override
+        public void onError(IOException e) {
+            LOG.error("{}: reading output failed: {}", name, e.toString());
+        }
+    }
+
+    private static byte[] lineOf(String line) {
+        return lineOf(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] lineOf(byte[] line) {
+        byte[] out = new byte[line.length + NEWLINE.length];
+        System.arraycopy(line, 0, out, 0, line.length);
+        out[line.length] = NEWLINE[0];
+        return out;
+    }
+
+    private static String readOwner(Path dir) {
+        try {
+            Path file = dir.resolve(OWNER_FILE);
+            return Files.exists(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).strip()
+                    : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void writeOwner(Path dir, String owner) {
+        try {
+            Path tmp = dir.resolve(OWNER_FILE + ".tmp");
+            Files.writeString(tmp, owner + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(OWNER_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot record owner of {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.procgate.host.history;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment of a history: a data file holding the raw bytes of consecutive lines, and an index
+ * file holding, for each line, the offset in the data file where it ends (8 bytes, big-endian).
+ * Line {@code i} of the segment occupies {@code [end(i-1), end(i))}, with {@code end(-1) = 0}.
+ * The entry's top bit ({@link #NO_NEWLINE}) marks a line that does not end in a newline (a piece of
+ * a split over-long line, or the last bytes before the program exited), so that readers know
+ * where to add one without looking at the data.
+ *
+ * <p>The writer appends on one thread; readers on any thread see the lines up to
+ * {@link #committedLines()}, which is published only after both files hold them.
+ */
+final class HistorySegment {
+    static final int INDEX_ENTRY_BYTES = Long.BYTES;
+    /** Flag bit of an index entry: the line has no newline of its own. */
+    static final long NO_NEWLINE = 1L << 63;
+
+    private static final String DATA_SUFFIX = ".log";
+    private static final String INDEX_SUFFIX = ".idx";
+    private static final int NAME_DIGITS = 20;
+
+    private final long firstLine;
+    private final Path dataPath;
+    private final Path indexPath;
+    private final FileChannel data;
+    private final FileChannel index;
+    private volatile long committedLines;
+    private volatile long committedBytes;
+    private volatile boolean deleted;
+
+    private HistorySegment(long firstLine, Path dataPath, Path indexPath, FileChannel data, FileChannel index) {
+        this.firstLine = firstLine;
+        this.dataPath = dataPath;
+        this.indexPath = indexPath;
+        this.data = data;
+        this.index = index;
+    }
+
+    static String fileStem(long firstLine) {
+        return String.format("%0" + NAME_DIGITS + "d", firstLine);
+    }
+
+    static boolean isDataFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.length() == NAME_DIGITS + DATA_SUFFIX.length()
+                && name.endsWith(DATA_SUFFIX)
+                && name.chars().limit(NAME_DIGITS).allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    static long firstLineOf(Path dataFile) {
+        return Long.parseLong(dataFile.getFileName().toString().substring(0, NAME_DIGITS));
+    }
+
+    /** Creates an empty segment whose first line will be {@code firstLine}. */
+    static HistorySegment create(Path dir, long firstLine) throws IOException {
+        Path dataPath = dir.resolve(fileStem(firstLine) + DATA_SUFFIX);
+        Path indexPath = dir.resolve(fileStem(firstLine) + INDEX_SUFFIX);
+        FileChannel data = FileChannel.open(
+                dataPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel index = FileChannel.open(
+                indexPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        data.truncate(0);
+        index.truncate(0);
+        return new HistorySegment(firstLine, dataPath, indexPath, data, index);
+    }
+
+    /**
+     * Opens an existing segment after a restart or crash: keeps every line the index fully
+     * describes and the data file fully holds, and cuts off anything after it (a torn index entry,
+     * the bytes of a line that never completed).
+     */
+    static HistorySegment recover(Path dataPath) throws IOException {
+        long firstLine = firstLineOf(dataPath);
+        Path indexPath = dataPath.resolveSibling(fileStem(firstLine) + INDEX_SUFFIX);
+        FileChannel data = FileChannel.open(dataPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel index = FileChannel.open(
+                indexPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long dataSize = data.size();
+        long entries = index.size() / INDEX_ENTRY_BYTES;
+        // Entries are increasing; drop trailing ones that point past the data (written out of order by a crash).
+        long lastEnd = 0;
+        ByteBuffer one = ByteBuffer.allocate(INDEX_ENTRY_BYTES);
+        while (entries > 0) {
+            one.clear();
+            readFully(index, one, (entries - 1) * INDEX_ENTRY_BYTES);
+            lastEnd = offset(one.getLong(0));
+            if (lastEnd <= dataSize) {
+                break;
+            }
+            entries--;
+            lastEnd = 0;
+        }
+        index.truncate(entries * INDEX_ENTRY_BYTES);
+        data.truncate(lastEnd);
+        HistorySegment segment = new HistorySegment(firstLine, dataPath, indexPath, data, index);
+        segment.committedLines = entries;
+        segment.committedBytes = lastEnd;
+        return segment;
+    }
+
+    long firstLine() {
+        return firstLine;
+    }
+
+    long committedLines() {
+        return committedLines;
+    }
+
+    long committedBytes() {
+        return committedBytes;
+    }
+
+    /** The line after the last committed one. */
+    long endLine() {
+        return firstLine + committedLines;
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    /** Appends raw bytes at {@code position} of the data file (writer thread only). */
+    void writeData(ByteBuffer bytes, long position) throws IOException {
+        while (bytes.hasRemaining()) {
+            position += data.write(bytes, position);
+        }
+    }
+
+    /** Appends index entries and publishes the lines they describe (writer thread only). */
+    void commit(ByteBuffer entries, long lines, long dataEnd) throws IOException {
+        long position = committedLines * INDEX_ENTRY_BYTES;
+        while (entries.hasRemaining()) {
+            position += index.write(entries, position);
+        }
+        committedBytes = dataEnd;
+        committedLines += lines; // volatile write last: readers see complete lines only
+    }
+
+    /** The data offset an index entry holds, without its flag. */
+    static long offset(long entry) {
+        return entry & ~NO_NEWLINE;
+    }
+
+    /** Reads the index entries of lines {@code [from, from + count)} of this segment (0-based within it). */
+    void readEntries(long from, int count, long[] into) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(count * INDEX_ENTRY_BYTES).order(ByteOrder.BIG_ENDIAN);
+        readFully(index, buf, from * INDEX_ENTRY_BYTES);
+        buf.flip();
+        buf.asLongBuffer().get(into, 0, count);
+    }
+
+    /** The offset where line {@code i} (0-based within the segment) starts. */
+    long startOf(long i) throws IOException {
+        if (i == 0) {
+            return 0;
+        }
+        ByteBuffer one = ByteBuffer.allocate(INDEX_ENTRY_BYTES);
+        readFully(index, one, (i - 1) * INDEX_ENTRY_BYTES);
+        return offset(one.getLong(0));
+    }
+
+    void readData(ByteBuffer into, long position) throws IOException {
+        readFully(data, into, position);
+    }
+
+    void force() throws IOException {
+        data.force(false);
+        index.force(false);
+    }
+
+    void close() throws IOException {
+        try {
+            data.close();
+        } finally {
+            index.close();
+        }
+    }
+
+    void delete() throws IOException {
+        deleted = true;
+        close();
+        Files.deleteIfExists(dataPath);
+        Files.deleteIfExists(indexPath);
+    }
+
+    long fileBytes() {
+        return committedBytes + committedLines * INDEX_ENTRY_BYTES;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            int n = channel.read(into, position);
+            if (n < 0) {
+                throw new IOException("history file shorter than its index");
+            }
+            position += n;
+        }
+    }
+}
