@@ -59,7 +59,9 @@ public record PcpListenerSettings(
             String path = PATH + "[" + i + "]";
             if (!(entry instanceof ConfigObject object)) {
                 throw new ConfigException.BadValue(
-                        entry.origin(), path, "a listener must be an object like { user = \"...\" }, not " + typeName(entry));
+                        entry.origin(),
+                        path,
+                        "a listener must be an object like { user = \"...\" }, not " + typeName(entry));
             }
             result.add(fromObject(object, path));
         }
@@ -142,7 +144,8 @@ public record PcpListenerSettings(
             throw wrongType(c, path, key, "a port number 0-65535");
         }
         if (value < 0 || value > 65535) {
-            throw new ConfigException.BadValue(c.getValue(key).origin(), path + "." + key, "must be 0-65535, not " + value);
+            throw new ConfigException.BadValue(
+                    c.getValue(key).origin(), path + "." + key, "must be 0-65535, not " + value);
         }
         return value;
     }

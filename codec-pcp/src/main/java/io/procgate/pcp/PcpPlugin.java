@@ -34,9 +34,12 @@ public final class PcpPlugin implements ProtocolPlugin {
                         "'" + s.user() + "' is not a configured user (gateway.users)");
             }
             PcpRequestHandler requests = new PcpRequestHandler(context.processes(), context.authenticator(), s.user());
-            PcpTransfers transfers = new PcpTransfers(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
+            PcpTransfers transfers =
+                    new PcpTransfers(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
             result.add(new ListenerDefinition(
-                    NAME, new BindAddress.Tcp(s.host(), s.port()), new PcpChannelInitializer(requests, transfers, s.prompt())));
+                    NAME,
+                    new BindAddress.Tcp(s.host(), s.port()),
+                    new PcpChannelInitializer(requests, transfers, s.prompt())));
         }
         return result;
     }

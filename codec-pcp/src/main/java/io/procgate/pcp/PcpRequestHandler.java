@@ -74,15 +74,14 @@ final class PcpRequestHandler {
                 return done(response.finish(ControlStatus.PERMISSION_DENIED));
             }
             Caller caller = new Caller(user.get(), peer, PROTOCOL, false);
-            CompletionStage<PcpReply> reply =
-                    switch (verb) {
-                        case LIST -> done(list(caller, response, alloc));
-                        case START -> start(caller, request, response);
-                        case KILL -> kill(caller, request, response);
-                        case COMMAND -> done(command(caller, request, response));
-                        case STATUS -> done(status(caller, request, response));
-                        case CAT -> done(cat(caller, request, response, alloc));
-                    };
+            CompletionStage<PcpReply> reply = switch (verb) {
+                case LIST -> done(list(caller, response, alloc));
+                case START -> start(caller, request, response);
+                case KILL -> kill(caller, request, response);
+                case COMMAND -> done(command(caller, request, response));
+                case STATUS -> done(status(caller, request, response));
+                case CAT -> done(cat(caller, request, response, alloc));
+            };
             return reply.exceptionally(e -> unexpected(verb, peer, response, e));
         } catch (RuntimeException e) {
             return done(unexpected(verb, peer, response, e));
@@ -198,7 +197,8 @@ final class PcpRequestHandler {
             ByteBuf data = slice.data().retain();
             if (slice.missed() > 0) {
                 // the same notice as tcprocd's cat and attach: the lines retention deleted
-                String notice = "[gateway] missed " + slice.missed() + " lines, next is line " + slice.firstLine() + "\n";
+                String notice =
+                        "[gateway] missed " + slice.missed() + " lines, next is line " + slice.firstLine() + "\n";
                 CompositeByteBuf composite = alloc.compositeBuffer(2);
                 composite.addComponent(true, alloc.buffer().writeBytes(notice.getBytes(StandardCharsets.UTF_8)));
                 composite.addComponent(true, data);

@@ -130,7 +130,10 @@ final class PcpSessionHandler extends ChannelInboundHandlerAdapter {
                 if (m instanceof PcpPayload payload) {
                     request(payload);
                 } else if (m instanceof PcpMalformed malformed) {
-                    log.debug("pcp {}: {}", ctx.channel().remoteAddress(), malformed.violation().description());
+                    log.debug(
+                            "pcp {}: {}",
+                            ctx.channel().remoteAddress(),
+                            malformed.violation().description());
                     answer(PcpReply.UNPROCESSABLE);
                 }
                 // a '$' with no transfer pending is ignored

@@ -131,7 +131,10 @@ final class PcpTransfers {
         ServerBootstrap b = bootstrap(t.home, new DataConnectionHandler(this, t));
         b.bind(host, 0).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                log.warn("pcp: cannot open a data port on {}: {}", host, f.cause().toString());
+                log.warn(
+                        "pcp: cannot open a data port on {}: {}",
+                        host,
+                        f.cause().toString());
                 t.finish(Outcome.UNAVAILABLE);
                 return;
             }
@@ -172,7 +175,8 @@ final class PcpTransfers {
             return;
         }
         if (fixedBind == null) {
-            fixedBind = bootstrap(fixedLoop, new DataConnectionHandler(this, null)).bind(host, dataPort);
+            fixedBind =
+                    bootstrap(fixedLoop, new DataConnectionHandler(this, null)).bind(host, dataPort);
             fixedBind.addListener((ChannelFutureListener) this::fixedBound);
         }
         // otherwise fixedBound starts every waiting head
@@ -191,7 +195,11 @@ final class PcpTransfers {
             }
             return;
         }
-        log.warn("pcp: cannot open the data port {}:{}: {}", host, dataPort, f.cause().toString());
+        log.warn(
+                "pcp: cannot open the data port {}:{}: {}",
+                host,
+                dataPort,
+                f.cause().toString());
         // every head fails; the next ones get their own attempt, in order
         for (InetAddress consumer : queues.keySet().toArray(new InetAddress[0])) {
             ArrayDeque<Transfer> queue = queues.get(consumer);

@@ -168,8 +168,8 @@ final class FakeProcessControl implements ProcessControl, Authenticator {
         if (count == 0) {
             first = Math.max(fromLine, lines.size());
         }
-        return Outcome.ok(new HistorySlice(
-                fromLine, first, count, Unpooled.copiedBuffer(sb.toString(), StandardCharsets.UTF_8)));
+        return Outcome.ok(
+                new HistorySlice(fromLine, first, count, Unpooled.copiedBuffer(sb.toString(), StandardCharsets.UTF_8)));
     }
 
     @Override

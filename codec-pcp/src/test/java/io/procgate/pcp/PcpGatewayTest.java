@@ -169,12 +169,16 @@ class PcpGatewayTest {
             assertThat(c.request("request=status&name=echo&state=?&pid=?"))
                     .isEqualTo("response=status&result=OK&state=running&pid=" + pid);
 
-            Awaitility.await().atMost(WAIT).until(() -> c.request("request=status&name=quick&state=?&exit=?")
-                    .equals("response=status&result=OK&state=exited&exit=3"));
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> c.request("request=status&name=quick&state=?&exit=?")
+                            .equals("response=status&result=OK&state=exited&exit=3"));
 
             assertThat(c.request("request=kill&name=echo")).isEqualTo("response=kill&result=OK");
-            Awaitility.await().atMost(WAIT).until(() -> c.request("request=status&name=echo&state=?")
-                    .equals("response=status&result=OK&state=exited"));
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> c.request("request=status&name=echo&state=?")
+                            .equals("response=status&result=OK&state=exited"));
             assertThat(c.request("request=status&name=echo&signal=?&exit=?"))
                     .isEqualTo("response=status&result=OK&signal=SIGTERM");
             assertThat(c.request("request=kill&name=echo")).isEqualTo("response=kill&result=OFFLINE");
@@ -201,10 +205,12 @@ class PcpGatewayTest {
             // has no owner yet in the host, so only an admin could read its status)
             assertThat(c.request("request=start&name=broken&command=true&path=" + workDir))
                     .isEqualTo("response=start&result=OK");
-            Awaitility.await().atMost(WAIT).until(() -> c.request("request=status&name=broken&state=?&exit=?")
-                    .equals("response=status&result=OK&state=exited&exit=0"));
-            assertThat(c.request("request=start&name=broken&command=" + enc("/no/such/program --flag") + "&path="
-                            + workDir))
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> c.request("request=status&name=broken&state=?&exit=?")
+                            .equals("response=status&result=OK&state=exited&exit=0"));
+            assertThat(c.request(
+                            "request=start&name=broken&command=" + enc("/no/such/program --flag") + "&path=" + workDir))
                     .isEqualTo("response=start&result=UNKNOWN");
             String status = c.request("request=status&name=broken");
             assertThat(status).startsWith("response=status&result=OK&state=").contains("&error=");
@@ -219,7 +225,8 @@ class PcpGatewayTest {
         int dataPort = fixed ? freePort() : 0;
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
         try (PcpConsumer c = connect(0)) {
-            c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 1000; exec sleep 600'") + "&path=" + workDir);
+            c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 1000; exec sleep 600'") + "&path="
+                    + workDir);
             awaitLines("feed", 1000);
             List<Integer> ports = new ArrayList<>();
             for (int from : new int[] {0, 500, 999}) {
@@ -250,7 +257,9 @@ class PcpGatewayTest {
             int port = Integer.parseInt(field(cat, "port"));
             c.expect("?\r\n");
             c.expect(">");
-            assertThat(noDataFrom(port)).as("the dropped transfer serves nothing").isTrue();
+            assertThat(noDataFrom(port))
+                    .as("the dropped transfer serves nothing")
+                    .isTrue();
             c.ack(); // too late: ignored
             assertThat(c.request("request=status&name=feed&lines=?")).isEqualTo("response=status&result=OK&lines=3");
             assertThat(c.collect(c.request("request=cat&name=feed&line=2"))).isEqualTo("3\n");
@@ -276,10 +285,14 @@ class PcpGatewayTest {
             String cat = c.request("request=cat&name=feed");
             int port = Integer.parseInt(field(cat, "port"));
             byte[] stolen = PcpConsumer.fetch("127.0.0.1", port, InetAddress.getByName("127.0.0.2"));
-            assertThat(stolen).as("a data connection from 127.0.0.2 gets nothing").isEmpty();
+            assertThat(stolen)
+                    .as("a data connection from 127.0.0.2 gets nothing")
+                    .isEmpty();
             assertThat(c.silentFor(100)).isTrue();
             assertThat(c.collect(cat)).isEqualTo("1\n2\n3\n");
-            assertThat(noDataFrom(port)).as("and the transfer is served only once").isTrue();
+            assertThat(noDataFrom(port))
+                    .as("and the transfer is served only once")
+                    .isTrue();
         }
     }
 
@@ -356,7 +369,8 @@ class PcpGatewayTest {
     private void runConsumers(int dataPort, int consumers, int transfersEach) throws Exception {
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
         try (PcpConsumer c = connect(0)) {
-            c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 2000; exec sleep 600'") + "&path=" + workDir);
+            c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 2000; exec sleep 600'") + "&path="
+                    + workDir);
         }
         awaitLines("feed", 2000);
         ExecutorService pool = Executors.newFixedThreadPool(consumers);
@@ -381,9 +395,10 @@ class PcpGatewayTest {
                             assertThat(data.split("\n")).hasSize(2000 - from);
                             done++;
                         }
-                        Awaitility.await().atMost(WAIT).until(() -> c.request(
-                                        "request=status&name=" + name + "&lines=?")
-                                .equals("response=status&result=OK&lines=1"));
+                        Awaitility.await()
+                                .atMost(WAIT)
+                                .until(() -> c.request("request=status&name=" + name + "&lines=?")
+                                        .equals("response=status&result=OK&lines=1"));
                         assertThat(c.collect(c.request("request=cat&name=" + name)))
                                 .isEqualTo("hello from " + name + "\n");
                         return done + 1;

@@ -19,20 +19,23 @@ class PcpListenerSettingsTest {
 
     @Test
     void referenceConfHasNoListeners() {
-        assertThat(PcpListenerSettings.fromConfig(ConfigFactory.load().getConfig("gateway.pcp"))).isEmpty();
+        assertThat(PcpListenerSettings.fromConfig(ConfigFactory.load().getConfig("gateway.pcp")))
+                .isEmpty();
     }
 
     @Test
     void appliesTheDefaults() {
         assertThat(parse("[{ user = cabinet }]"))
-                .containsExactly(new PcpListenerSettings("127.0.0.1", 40100, 0, "cabinet", true, Duration.ofSeconds(10)));
+                .containsExactly(
+                        new PcpListenerSettings("127.0.0.1", 40100, 0, "cabinet", true, Duration.ofSeconds(10)));
     }
 
     @Test
     void readsEveryKey() {
         assertThat(parse("[{ host = \"0.0.0.0\", port = 40105, data-port = 40101, user = \"cab\", prompt = false,"
                         + " transfer-timeout = 250ms }]"))
-                .containsExactly(new PcpListenerSettings("0.0.0.0", 40105, 40101, "cab", false, Duration.ofMillis(250)));
+                .containsExactly(
+                        new PcpListenerSettings("0.0.0.0", 40105, 40101, "cab", false, Duration.ofMillis(250)));
     }
 
     @ParameterizedTest

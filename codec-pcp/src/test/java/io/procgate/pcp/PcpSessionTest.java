@@ -75,7 +75,9 @@ class PcpSessionTest {
             assertThat(field(second, "port")).isNotEqualTo(field(first, "port"));
             int firstPort = Integer.parseInt(field(first, "port"));
             assertThat(firstPort).isNotEqualTo(server.address().getPort());
-            assertThat(noDataFrom(firstPort)).as("a finished transfer's port serves nothing").isTrue();
+            assertThat(noDataFrom(firstPort))
+                    .as("a finished transfer's port serves nothing")
+                    .isTrue();
         }
     }
 
@@ -110,7 +112,8 @@ class PcpSessionTest {
             assertThat(c.request("request=status&name=lobby"))
                     .isEqualTo("response=status&result=OK&state=exited&signal=SIGKILL&lines=1");
             server.control.exit("db", new ExitStatus(3, 0));
-            assertThat(c.request("request=status&name=db")).isEqualTo("response=status&result=OK&state=exited&exit=3&lines=0");
+            assertThat(c.request("request=status&name=db"))
+                    .isEqualTo("response=status&result=OK&state=exited&exit=3&lines=0");
             assertThat(c.request("request=cat&name=db&line=0")).isEqualTo("response=cat&result=OK&lines=0");
             assertThat(c.request("request=command&name=db&line=x")).isEqualTo("response=command&result=OFFLINE");
         }
@@ -193,7 +196,8 @@ class PcpSessionTest {
             assertThat(status.length() + 2).isLessThanOrEqualTo(256).isGreaterThan(240);
             PcpPayload parsed = PcpPayload.parse(status);
             assertThat(parsed.value("error")).endsWith("...");
-            assertThat(server.control.startError).startsWith(parsed.value("error").replace("...", ""));
+            assertThat(server.control.startError)
+                    .startsWith(parsed.value("error").replace("...", ""));
             assertThat(c.request("request=status&name=" + "n".repeat(64) + "&error=?"))
                     .startsWith("response=status&result=OK&error=cannot%20run");
         }
@@ -336,7 +340,9 @@ class PcpSessionTest {
             String catA = a.request("request=cat&name=alpha");
             assertThat(catA).endsWith("&port=" + dataPort + "&size=7");
             b.send("request=cat&name=beta");
-            assertThat(b.silentFor(300)).as("b is announced only when a's transfer is done").isTrue();
+            assertThat(b.silentFor(300))
+                    .as("b is announced only when a's transfer is done")
+                    .isTrue();
             assertThat(a.collect(catA)).isEqualTo("line 0\n");
             String catB = b.readLine();
             assertThat(catB).endsWith("&port=" + dataPort + "&size=21");
@@ -405,7 +411,6 @@ class PcpSessionTest {
             String response = c.request("request=cat&name=lobby0");
             assertThat(c.collect(response)).startsWith("line 0\n");
         }
-        assertThatThrownBy(() -> PcpConsumer.fetch("127.0.0.1", dataPort, null))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> PcpConsumer.fetch("127.0.0.1", dataPort, null)).isInstanceOf(IOException.class);
     }
 }
