@@ -74,7 +74,11 @@ class PcpGatewayTest {
     }
 
     private Gateway start(String pcpListeners) {
-        gateway = Gateway.start(GatewayConfig.parse(config(pcpListeners)));
+        return startWith("", pcpListeners);
+    }
+
+    private Gateway startWith(String extra, String pcpListeners) {
+        gateway = Gateway.start(GatewayConfig.parse(config(pcpListeners) + extra));
         return gateway;
     }
 
@@ -241,6 +245,20 @@ class PcpGatewayTest {
             } else {
                 assertThat(ports).doesNotHaveDuplicates().doesNotContain(pcp(0).getPort());
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void transfersOnTheNioTransportToo(boolean fixed) throws Exception {
+        int dataPort = fixed ? freePort() : 0;
+        startWith(
+                "gateway.transport = nio\n",
+                "{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
+        try (PcpConsumer c = connect(0)) {
+            c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 3; exec sleep 600'") + "&path=" + workDir);
+            awaitLines("feed", 3);
+            assertThat(c.collect(c.request("request=cat&name=feed"))).isEqualTo("1\n2\n3\n");
         }
     }
 
