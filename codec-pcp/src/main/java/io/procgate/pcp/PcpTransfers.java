@@ -106,7 +106,7 @@ final class PcpTransfers {
         }
         if (dataPort == 0) {
             Transfer t = new Transfer(session.eventLoop(), session, inet.getAddress(), data, listener);
-            t.home.execute(() -> bindEphemeral(t));
+            t.execute(() -> bindEphemeral(t));
             return t;
         }
         EventLoop loop = fixedLoop();
