@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 public interface ProcessHost extends AutoCloseable {
 
     /**
-     * Starts {@code spec} under {@code name}, recording {@code owner}. A name that exited before
-     * may be started again: its history goes on, its line numbers keep counting.
+     * Starts {@code spec} under {@code name}, recording {@code owner} (null: keep the recorded
+     * owner, if any). A name that exited before may be started again: its history goes on, its
+     * line numbers keep counting.
      */
     default CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
         return start(name, spec, owner, Supervision.NONE);

@@ -142,7 +142,7 @@ final class ManagedProcess {
     private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
         everStarted = true;
         runOwner = newOwner;
-        if (!newOwner.equals(owner)) {
+        if (newOwner != null && !newOwner.equals(owner)) {
             // Recorded even when the start fails, so its owner may read why (status).
             owner = newOwner;
             writeOwner(dir, newOwner);

@@ -98,6 +98,16 @@ class EpollProcessHostTest {
     }
 
     @Test
+    void aNullOwnerKeepsTheRecordedOne() {
+        try (TestHost t = TestHost.open(data)) {
+            start(t.host(), "kept", "true");
+            awaitExit(t.host(), "kept");
+            t.host().start("kept", ProcessSpec.of("true"), null).join();
+            assertThat(awaitExit(t.host(), "kept").owner()).isEqualTo("tester");
+        }
+    }
+
+    @Test
     void stdoutAndStderrAreMergedAndAFinalPartialLineIsKept() {
         try (TestHost t = TestHost.open(data)) {
             start(t.host(), "mixed", "sh", "-c", "echo out; echo err >&2; printf 'no newline'");
