@@ -15,10 +15,19 @@ import java.util.concurrent.CompletableFuture;
 public interface ProcessHost extends AutoCloseable {
 
     /**
-     * Starts {@code spec} under {@code name}, recording {@code owner}. A name that exited before
-     * may be started again: its history goes on, its line numbers keep counting.
+     * Starts {@code spec} under {@code name}, recording {@code owner} (null: keep the recorded
+     * owner, if any). A name that exited before may be started again: its history goes on, its
+     * line numbers keep counting.
      */
-    CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner);
+    default CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+        return start(name, spec, owner, Supervision.NONE);
+    }
+
+    /**
+     * Starts {@code spec} under {@code name} and keeps it up as {@code supervision} says: restarted
+     * after exits it was not asked for, with growing delays, until the crash-loop guard gives up.
+     */
+    CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision);
 
     /**
      * Begins a graceful stop of the whole process group: the spec's stop command if it has one

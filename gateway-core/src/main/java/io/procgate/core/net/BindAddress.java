@@ -40,7 +40,8 @@ public sealed interface BindAddress permits BindAddress.Tcp, BindAddress.Unix {
         public Unix {
             Objects.requireNonNull(path, "path");
             if (mode < 0 || mode > 0777) {
-                throw new IllegalArgumentException("socket mode out of range 0000-0777: " + Integer.toOctalString(mode));
+                throw new IllegalArgumentException(
+                        "socket mode out of range 0000-0777: " + Integer.toOctalString(mode));
             }
         }
 

@@ -7,23 +7,29 @@ import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessState;
 import io.procgate.host.ProcessStatus;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.Signals;
 import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
-import io.procgate.host.spawn.GroupSignaller;
+import io.procgate.host.spawn.GroupAgent;
 import io.procgate.host.spawn.SpawnException;
 import io.procgate.host.spawn.Spawned;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +49,8 @@ final class ManagedProcess {
     private final IoEventLoop loop;
     private final History history;
     private final ChildLauncher launcher;
+    private final Executor spawner;
+    private final GroupAgent groups;
     private final long stdinBufferBytes;
     private final CopyOnWriteArrayList<LineSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private final History.LineConsumer fanOut = this::deliver;
@@ -56,6 +64,7 @@ final class ManagedProcess {
     private volatile Instant since;
     private volatile InputPipe stdin;
     private volatile boolean everStarted;
+    private volatile int restarts;
 
     // Loop-confined.
     private Spawned run;
@@ -63,10 +72,27 @@ final class ManagedProcess {
     private ProcessSpec spec;
     private boolean stopRequested;
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+    private Supervision supervision = Supervision.NONE;
+    private String runOwner;
+    /** When recent failures happened (System.nanoTime), for the crash-loop guard. */
+    private final ArrayDeque<Long> failureTimes = new ArrayDeque<>();
+
+    private ScheduledFuture<?> pendingRestart;
+    private boolean hostClosing;
+    private boolean stopWhenStarted;
 
     ManagedProcess(
-            String name, Path dir, IoEventLoop loop, History history, ChildLauncher launcher, long stdinBufferBytes) {
+            String name,
+            Path dir,
+            IoEventLoop loop,
+            History history,
+            ChildLauncher launcher,
+            Executor spawner,
+            GroupAgent groups,
+            long stdinBufferBytes) {
         this.name = name;
+        this.groups = groups;
+        this.spawner = spawner;
         this.dir = dir;
         this.loop = loop;
         this.history = history;
@@ -98,46 +124,87 @@ final class ManagedProcess {
     }
 
     ProcessStatus status() {
-        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, 0);
+        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, restarts);
     }
 
-    CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner) {
+    CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner, Supervision newSupervision) {
         CompletableFuture<StartResult> result = new CompletableFuture<>();
-        loop.execute(() -> result.complete(startOnLoop(newSpec, newOwner)));
+        loop.execute(() -> {
+            if (state.isAlive()) {
+                result.complete(StartResult.exists());
+                return;
+            }
+            // Asked for by someone: a fresh start, whatever the crash-loop guard counted before.
+            cancelPendingRestart();
+            failureTimes.clear();
+            restarts = 0;
+            supervision = newSupervision;
+            startOnLoop(newSpec, newOwner).thenAccept(result::complete);
+        });
         return result;
     }
 
-    private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
-        if (state.isAlive()) {
-            return StartResult.exists();
-        }
+    /**
+     * Spawns on the host's spawner thread (a spawn blocks for milliseconds; the loop must not), then
+     * wires the child's pipes on the loop. The name is {@code starting} meanwhile.
+     */
+    private CompletableFuture<StartResult> startOnLoop(ProcessSpec newSpec, String newOwner) {
         everStarted = true;
-        Spawned spawned;
+        runOwner = newOwner;
+        if (newOwner != null && !newOwner.equals(owner)) {
+            // Recorded even when the start fails, so its owner may read why (status).
+            owner = newOwner;
+            writeOwner(dir, newOwner);
+        }
+        state = ProcessState.STARTING;
+        stopWhenStarted = false;
+        CompletableFuture<StartResult> result = new CompletableFuture<>();
+        CompletableFuture.supplyAsync(() -> spawn(newSpec), spawner)
+                .whenCompleteAsync((outcome, error) -> result.complete(finishStart(newSpec, outcome, error)), loop);
+        return result;
+    }
+
+    /** Runs on the spawner thread: a started child, or why it could not start. */
+    private Object spawn(ProcessSpec newSpec) {
         try {
-            spawned = launcher.launch(newSpec);
+            return launcher.launch(newSpec);
         } catch (SpawnException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new SpawnException("cannot execute " + newSpec.argv().get(0) + ": " + e);
+        }
+    }
+
+    private StartResult finishStart(ProcessSpec newSpec, Object outcome, Throwable error) {
+        spec = newSpec;
+        if (error != null || outcome instanceof SpawnException) {
+            SpawnException e = outcome instanceof SpawnException se
+                    ? se
+                    : new SpawnException("cannot execute " + newSpec.argv().get(0) + ": " + error);
             lastError = e.getMessage();
             LOG.warn("{}: start failed: {}", name, e.getMessage());
+            if (!e.isRootRefusal() && !hostClosing && supervision.policy() != RestartPolicy.NO) {
+                scheduleRestartAfterFailure(); // e.g. a missing file that a deploy will bring back
+            } else {
+                state = ProcessState.EXITED;
+            }
             return e.isRootRefusal() ? StartResult.refusedRoot() : StartResult.failed(e.getMessage());
         }
-        spec = newSpec;
+        Spawned spawned = (Spawned) outcome;
         run = spawned;
         stopRequested = false;
         stopped = new CompletableFuture<>();
         lastError = null;
         since = Instant.now();
         pid = spawned.process().pid();
-        if (!newOwner.equals(owner)) {
-            owner = newOwner;
-            writeOwner(dir, newOwner);
-        }
+        groups.add(pid); // setsid made the child its group's leader: pid = pgid
         output = new OutputPipe(spawned.output(), new OutputSink(spawned));
         output.register(loop);
         InputPipe input = new InputPipe(spawned.input(), loop, stdinBufferBytes);
         input.register();
         stdin = input;
         state = ProcessState.RUNNING;
-        spawned.process().onExit().whenCompleteAsync((p, error) -> onExit(spawned), loop);
+        spawned.process().onExit().whenCompleteAsync((p, ignored) -> onExit(spawned), loop);
         LOG.info("{}: started pid {}: {}", name, pid, newSpec.commandLine());
         for (LineSubscriber s : subscribers) {
             try {
@@ -146,7 +213,11 @@ final class ManagedProcess {
                 LOG.warn("{}: subscriber failed on start", name, e);
             }
         }
-        return StartResult.started(pid);
+        long startedPid = pid;
+        if (stopWhenStarted || hostClosing) {
+            stopOnLoop(); // a stop came while it was being spawned
+        }
+        return StartResult.started(startedPid);
     }
 
     CompletableFuture<StopResult> stop() {
@@ -156,6 +227,16 @@ final class ManagedProcess {
     }
 
     private StopResult stopOnLoop() {
+        if (state == ProcessState.STARTING) {
+            stopWhenStarted = true;
+            return StopResult.STOPPING;
+        }
+        if (state == ProcessState.BACKOFF) {
+            cancelPendingRestart();
+            state = ProcessState.EXITED;
+            LOG.info("{}: stop asked for while waiting to restart: it stays down", name);
+            return StopResult.STOPPING;
+        }
         if (!state.isAlive() || run == null) {
             return StopResult.NOT_RUNNING;
         }
@@ -186,14 +267,15 @@ final class ManagedProcess {
 
     /** SIGTERM to the group now, SIGKILL to whatever of it is left after the grace period. */
     private void terminate(long group, Spawned target) {
-        GroupSignaller.signalGroup(group, Signals.SIGTERM);
+        groups.signal(group, Signals.SIGTERM);
         loop.schedule(
                 () -> {
                     if (run == target) {
                         LOG.warn("{}: still running {} after SIGTERM: SIGKILL", name, spec.killGrace());
                     }
                     // Also reaches descendants that outlived the leader.
-                    GroupSignaller.signalGroup(group, Signals.SIGKILL);
+                    groups.signal(group, Signals.SIGKILL);
+                    groups.remove(group);
                 },
                 spec.killGrace().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -203,7 +285,9 @@ final class ManagedProcess {
     void killNow() {
         loop.execute(() -> {
             if (run != null) {
-                GroupSignaller.signalGroup(run.process().pid(), Signals.SIGKILL);
+                long group = run.process().pid();
+                groups.signal(group, Signals.SIGKILL);
+                groups.remove(group);
             }
         });
     }
@@ -260,11 +344,16 @@ final class ManagedProcess {
         if (descendantsHoldPipe && !stopRequested) {
             // The leader is gone but processes it started still hold its output: stop them too.
             LOG.info("{}: stopping what is left of process group {}", name, group);
-            GroupSignaller.signalGroup(group, Signals.SIGTERM);
+            groups.signal(group, Signals.SIGTERM);
             loop.schedule(
-                    () -> GroupSignaller.signalGroup(group, Signals.SIGKILL),
+                    () -> {
+                        groups.signal(group, Signals.SIGKILL);
+                        groups.remove(group);
+                    },
                     spec.killGrace().toMillis(),
                     TimeUnit.MILLISECONDS);
+        } else if (!stopRequested) {
+            groups.remove(group); // nothing of the group holds the output: it is gone
         }
         for (LineSubscriber s : subscribers) {
             try {
@@ -273,7 +362,79 @@ final class ManagedProcess {
                 LOG.warn("{}: subscriber failed on exit", name, e);
             }
         }
+        if (!stopRequested && !hostClosing && supervision.policy().restartsAfter(exit)) {
+            if (exit.success()) {
+                scheduleRestart(supervision.backoff(), "exited cleanly");
+            } else {
+                scheduleRestartAfterFailure();
+            }
+        }
         stopped.complete(null);
+    }
+
+    /** Counts a failure; restarts after a growing delay, or gives up when the crash-loop guard trips. */
+    private void scheduleRestartAfterFailure() {
+        long now = System.nanoTime();
+        failureTimes.addLast(now);
+        while (!failureTimes.isEmpty()
+                && now - failureTimes.peekFirst() > supervision.window().toNanos()) {
+            failureTimes.pollFirst();
+        }
+        int failures = failureTimes.size();
+        if (failures > supervision.maxFailures()) {
+            state = ProcessState.FAILED;
+            since = Instant.now();
+            LOG.error(
+                    "{}: gave up: {} failures within {} (restart-max-failures = {})",
+                    name,
+                    failures,
+                    supervision.window(),
+                    supervision.maxFailures());
+            return;
+        }
+        scheduleRestart(
+                supervision.delayAfter(failures), "failure " + failures + " of at most " + supervision.maxFailures());
+    }
+
+    private void scheduleRestart(Duration delay, String why) {
+        state = ProcessState.BACKOFF;
+        LOG.info("{}: restarting in {} ms ({})", name, delay.toMillis(), why);
+        ProcessSpec restartSpec = spec;
+        pendingRestart = loop.schedule(
+                () -> {
+                    pendingRestart = null;
+                    if (state != ProcessState.BACKOFF || hostClosing) {
+                        return;
+                    }
+                    restarts++;
+                    startOnLoop(restartSpec, runOwner).thenAccept(result -> {
+                        if (result.outcome() == StartResult.Outcome.STARTED) {
+                            LOG.info("{}: restarted (restart {}), pid {}", name, restarts, result.pid());
+                        }
+                    });
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelPendingRestart() {
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+    }
+
+    /** The host is closing: no more restarts, and one waiting is dropped. */
+    CompletableFuture<Void> prepareClose() {
+        return CompletableFuture.runAsync(
+                () -> {
+                    hostClosing = true;
+                    if (state == ProcessState.BACKOFF) {
+                        cancelPendingRestart();
+                        state = ProcessState.EXITED;
+                    }
+                },
+                loop);
     }
 
     private void finishPartialLine() {
@@ -304,7 +465,7 @@ final class ManagedProcess {
         @Override
         public void onBytes(ByteBuf chunk) {
             try {
-                history.append(chunk, fanOut);
+                history.append(chunk, subscribers.isEmpty() ? null : fanOut);
             } catch (IOException e) {
                 LOG.error("{}: cannot write history: {}", name, e.toString());
             }

@@ -2,6 +2,7 @@ package io.procgate.host.history;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.procgate.host.HistorySlice;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class History implements AutoCloseable {
     private static final int READ_BATCH_LINES = 8192;
 
     private static final int READ_RETRIES = 3;
+    /** Reads are split into pieces of this size, small enough for the pooled allocator to recycle. */
+    private static final int READ_PIECE_BYTES = 128 << 10;
+
     private static final byte NEWLINE = '\n';
 
     private final Path dir;
@@ -114,7 +118,8 @@ public final class History implements AutoCloseable {
 
     /**
      * Appends program output. Complete lines are committed and then handed to {@code consumer}, in
-     * order; a trailing partial line waits for more bytes (its bytes are stored at once).
+     * order (none when it is null: nobody listens); a trailing partial line waits for more bytes
+     * (its bytes are stored at once).
      */
     public void append(ByteBuf chunk, LineConsumer consumer) throws IOException {
         final int end = chunk.writerIndex();
@@ -138,7 +143,7 @@ public final class History implements AutoCloseable {
                 break;
             }
             long lineDataEnd = activeDataEnd + (lineEnd - unwritten);
-            recordLine(chunk, pos, contentEnd, lineDataEnd);
+            recordLine(chunk, pos, contentEnd, lineDataEnd, newline >= 0);
             pos = lineEnd;
             if (lineDataEnd >= segmentBytes || uncommittedLines == MAX_LINES_PER_COMMIT) {
                 writeAndCommit(chunk, unwritten, lineEnd, consumer);
@@ -157,7 +162,7 @@ public final class History implements AutoCloseable {
         if (partialLength() == 0) {
             return;
         }
-        recordLine(Unpooled.EMPTY_BUFFER, 0, 0, activeDataEnd);
+        recordLine(Unpooled.EMPTY_BUFFER, 0, 0, activeDataEnd, false);
         writeAndCommit(Unpooled.EMPTY_BUFFER, 0, 0, consumer);
         if (activeDataEnd >= segmentBytes) {
             roll();
@@ -175,9 +180,9 @@ public final class History implements AutoCloseable {
         partialLine.writeBytes(chunk, from, to - from);
     }
 
-    private void recordLine(ByteBuf chunk, int contentStart, int contentEnd, long lineDataEnd) {
+    private void recordLine(ByteBuf chunk, int contentStart, int contentEnd, long lineDataEnd, boolean terminated) {
         int i = uncommittedLines++;
-        indexEntries.putLong(lineDataEnd);
+        indexEntries.putLong(terminated ? lineDataEnd : lineDataEnd | HistorySegment.NO_NEWLINE);
         if (partialLine != null) {
             // Only the first line of a chunk can begin in an earlier one.
             partialLine.writeBytes(chunk, contentStart, contentEnd - contentStart);
@@ -202,7 +207,8 @@ public final class History implements AutoCloseable {
         int lines = uncommittedLines;
         uncommittedLines = 0;
         indexEntries.flip();
-        long committedEnd = indexEntries.getLong(indexEntries.limit() - HistorySegment.INDEX_ENTRY_BYTES);
+        long committedEnd =
+                HistorySegment.offset(indexEntries.getLong(indexEntries.limit() - HistorySegment.INDEX_ENTRY_BYTES));
         active.commit(indexEntries, lines, committedEnd);
         indexEntries.clear();
         long first = nextLineNumber;
@@ -210,7 +216,7 @@ public final class History implements AutoCloseable {
         ByteBuf carried = carriedLine;
         carriedLine = null;
         try {
-            for (int i = 0; i < lines; i++) {
+            for (int i = 0; consumer != null && i < lines; i++) {
                 ByteBuf content = lineStarts[i] < 0 ? carried : chunk.slice(lineStarts[i], lineEnds[i] - lineStarts[i]);
                 consumer.accept(first + i, content);
             }
@@ -302,7 +308,7 @@ public final class History implements AutoCloseable {
 
     /**
      * Reads up to {@code available} lines from line {@code index} of {@code segment} within
-     * {@code budget} output bytes, and adds one buffer holding them to {@code parts}.
+     * {@code budget} output bytes, and adds the buffer holding them to {@code parts}.
      */
     private static Taken readFromSegment(
             HistorySegment segment,
@@ -314,103 +320,97 @@ public final class History implements AutoCloseable {
             ByteBufAllocator alloc)
             throws IOException {
         long startOffset = segment.startOf(index);
-        long[] ends = new long[(int) Math.min(READ_BATCH_LINES, available)];
+        long[] entries = new long[(int) Math.min(READ_BATCH_LINES, available)];
         long lines = 0;
         long endOffset = startOffset;
+        long missingNewlines = 0;
         scan:
         while (lines < available) {
-            int batch = (int) Math.min(ends.length, available - lines);
-            segment.readEnds(index + lines, batch, ends);
+            int batch = (int) Math.min(entries.length, available - lines);
+            segment.readEntries(index + lines, batch, entries);
             for (int i = 0; i < batch; i++) {
-                if (ends[i] - startOffset > budget && !(atLeastOne && lines == 0)) {
+                long entry = entries[i];
+                long missing = entry < 0 ? 1 : 0; // the flag is the sign bit
+                long end = HistorySegment.offset(entry);
+                if (end - startOffset + missingNewlines + missing > budget && !(atLeastOne && lines == 0)) {
                     break scan;
                 }
-                endOffset = ends[i];
+                endOffset = end;
+                missingNewlines += missing;
                 lines++;
             }
         }
         if (lines == 0) {
             return new Taken(0, 0);
         }
-        int size = Math.toIntExact(endOffset - startOffset);
-        ByteBuf raw = alloc.directBuffer(size, size);
+        ByteBuf raw = readData(segment, startOffset, endOffset, alloc);
+        if (missingNewlines == 0) {
+            parts.add(raw);
+            return new Taken(lines, raw.readableBytes());
+        }
         try {
-            raw.writerIndex(size);
-            segment.readData(raw.nioBuffer(0, size), startOffset);
-            if (allEndInNewline(raw, segment, index, lines, startOffset, ends)) {
-                parts.add(raw);
-                return new Taken(lines, size);
+            ByteBuf out = alloc.directBuffer(raw.readableBytes() + (int) missingNewlines);
+            copyAddingNewlines(raw, out, segment, index, lines, startOffset, entries);
+            parts.add(out);
+            return new Taken(lines, out.readableBytes());
+        } finally {
+            raw.release();
+        }
+    }
+
+    /**
+     * Reads {@code [start, end)} of the data file into pooled pieces of at most {@link #READ_PIECE_BYTES},
+     * so that large reads reuse the allocator's memory instead of faulting in fresh pages.
+     */
+    private static ByteBuf readData(HistorySegment segment, long start, long end, ByteBufAllocator alloc)
+            throws IOException {
+        long size = end - start;
+        if (size <= READ_PIECE_BYTES) {
+            return readPiece(segment, start, (int) size, alloc);
+        }
+        CompositeByteBuf all = alloc.compositeDirectBuffer((int) ((size + READ_PIECE_BYTES - 1) / READ_PIECE_BYTES));
+        try {
+            for (long at = start; at < end; at += READ_PIECE_BYTES) {
+                all.addComponent(true, readPiece(segment, at, (int) Math.min(READ_PIECE_BYTES, end - at), alloc));
             }
-            ByteBuf out = alloc.directBuffer(size + 64);
-            try {
-                long taken = copyAddingNewlines(raw, out, segment, index, lines, startOffset, ends, budget, atLeastOne);
-                parts.add(out);
-                return new Taken(taken, out.readableBytes());
-            } catch (IOException | RuntimeException e) {
-                out.release();
-                throw e;
-            } finally {
-                raw.release();
-            }
+            return all;
         } catch (IOException | RuntimeException e) {
-            if (raw.refCnt() > 0) {
-                raw.release();
-            }
+            all.release();
             throw e;
         }
     }
 
-    private static boolean allEndInNewline(
-            ByteBuf raw, HistorySegment segment, long index, long lines, long startOffset, long[] ends)
+    private static ByteBuf readPiece(HistorySegment segment, long at, int size, ByteBufAllocator alloc)
             throws IOException {
-        for (long done = 0; done < lines; ) {
-            int batch = (int) Math.min(ends.length, lines - done);
-            segment.readEnds(index + done, batch, ends);
-            for (int i = 0; i < batch; i++) {
-                // Every stored line has at least one byte, so its last byte is inside raw.
-                if (raw.getByte((int) (ends[i] - startOffset) - 1) != NEWLINE) {
-                    return false;
-                }
-            }
-            done += batch;
+        ByteBuf piece = alloc.directBuffer(size, size);
+        try {
+            piece.writerIndex(size);
+            segment.readData(piece.nioBuffer(0, size), at);
+            return piece;
+        } catch (IOException | RuntimeException e) {
+            piece.release();
+            throw e;
         }
-        return true;
     }
 
-    /** Copies lines adding the newlines the program left out, within the budget; returns the lines copied. */
-    private static long copyAddingNewlines(
-            ByteBuf raw,
-            ByteBuf out,
-            HistorySegment segment,
-            long index,
-            long lines,
-            long startOffset,
-            long[] ends,
-            long budget,
-            boolean atLeastOne)
+    /** Copies {@code lines} lines from {@code raw} to {@code out}, adding the newlines the program left out. */
+    private static void copyAddingNewlines(
+            ByteBuf raw, ByteBuf out, HistorySegment segment, long index, long lines, long startOffset, long[] entries)
             throws IOException {
         int from = 0;
-        long copied = 0;
         for (long done = 0; done < lines; ) {
-            int batch = (int) Math.min(ends.length, lines - done);
-            segment.readEnds(index + done, batch, ends);
+            int batch = (int) Math.min(entries.length, lines - done);
+            segment.readEntries(index + done, batch, entries);
             for (int i = 0; i < batch; i++) {
-                int end = (int) (ends[i] - startOffset);
-                boolean addNewline = raw.getByte(end - 1) != NEWLINE;
-                long size = end - from + (addNewline ? 1 : 0);
-                if (out.readableBytes() + size > budget && !(atLeastOne && copied == 0)) {
-                    return copied;
-                }
+                int end = (int) (HistorySegment.offset(entries[i]) - startOffset);
                 out.writeBytes(raw, from, end - from);
-                if (addNewline) {
+                if (entries[i] < 0) {
                     out.writeByte(NEWLINE);
                 }
                 from = end;
-                copied++;
             }
             done += batch;
         }
-        return copied;
     }
 
     @Override

@@ -12,12 +12,18 @@ import java.nio.file.StandardOpenOption;
  * One segment of a history: a data file holding the raw bytes of consecutive lines, and an index
  * file holding, for each line, the offset in the data file where it ends (8 bytes, big-endian).
  * Line {@code i} of the segment occupies {@code [end(i-1), end(i))}, with {@code end(-1) = 0}.
+ * The entry's top bit ({@link #NO_NEWLINE}) marks a line that does not end in a newline (a piece of
+ * a split over-long line, or the last bytes before the program exited), so that readers know
+ * where to add one without looking at the data.
  *
  * <p>The writer appends on one thread; readers on any thread see the lines up to
  * {@link #committedLines()}, which is published only after both files hold them.
  */
 final class HistorySegment {
     static final int INDEX_ENTRY_BYTES = Long.BYTES;
+    /** Flag bit of an index entry: the line has no newline of its own. */
+    static final long NO_NEWLINE = 1L << 63;
+
     private static final String DATA_SUFFIX = ".log";
     private static final String INDEX_SUFFIX = ".idx";
     private static final int NAME_DIGITS = 20;
@@ -86,8 +92,8 @@ final class HistorySegment {
         while (entries > 0) {
             one.clear();
             readFully(index, one, (entries - 1) * INDEX_ENTRY_BYTES);
-            lastEnd = one.getLong(0);
-            if (lastEnd <= dataSize && lastEnd >= 0) {
+            lastEnd = offset(one.getLong(0));
+            if (lastEnd <= dataSize) {
                 break;
             }
             entries--;
@@ -139,14 +145,17 @@ final class HistorySegment {
         committedLines += lines; // volatile write last: readers see complete lines only
     }
 
-    /** Reads the end offsets of lines {@code [from, from + count)} of this segment (0-based within it). */
-    void readEnds(long from, int count, long[] into) throws IOException {
+    /** The data offset an index entry holds, without its flag. */
+    static long offset(long entry) {
+        return entry & ~NO_NEWLINE;
+    }
+
+    /** Reads the index entries of lines {@code [from, from + count)} of this segment (0-based within it). */
+    void readEntries(long from, int count, long[] into) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(count * INDEX_ENTRY_BYTES).order(ByteOrder.BIG_ENDIAN);
         readFully(index, buf, from * INDEX_ENTRY_BYTES);
         buf.flip();
-        for (int i = 0; i < count; i++) {
-            into[i] = buf.getLong();
-        }
+        buf.asLongBuffer().get(into, 0, count);
     }
 
     /** The offset where line {@code i} (0-based within the segment) starts. */
@@ -156,7 +165,7 @@ final class HistorySegment {
         }
         ByteBuffer one = ByteBuffer.allocate(INDEX_ENTRY_BYTES);
         readFully(index, one, (i - 1) * INDEX_ENTRY_BYTES);
-        return one.getLong(0);
+        return offset(one.getLong(0));
     }
 
     void readData(ByteBuffer into, long position) throws IOException {

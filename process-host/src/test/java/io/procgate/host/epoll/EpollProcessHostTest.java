@@ -98,6 +98,16 @@ class EpollProcessHostTest {
     }
 
     @Test
+    void aNullOwnerKeepsTheRecordedOne() {
+        try (TestHost t = TestHost.open(data)) {
+            start(t.host(), "kept", "true");
+            awaitExit(t.host(), "kept");
+            t.host().start("kept", ProcessSpec.of("true"), null).join();
+            assertThat(awaitExit(t.host(), "kept").owner()).isEqualTo("tester");
+        }
+    }
+
+    @Test
     void stdoutAndStderrAreMergedAndAFinalPartialLineIsKept() {
         try (TestHost t = TestHost.open(data)) {
             start(t.host(), "mixed", "sh", "-c", "echo out; echo err >&2; printf 'no newline'");
@@ -227,6 +237,7 @@ class EpollProcessHostTest {
             assertThat(missing.outcome()).isEqualTo(StartResult.Outcome.FAILED);
             assertThat(missing.error()).contains("no such file");
             assertThat(host.status("ghost").orElseThrow().lastError()).contains("no such file");
+            assertThat(host.status("ghost").orElseThrow().owner()).isEqualTo("tester");
             StartResult badDir = host.start(
                             "nowhere", ProcessSpec.of("true").withWorkingDirectory(Path.of("/no/such/dir")), "tester")
                     .join();

@@ -1,0 +1,90 @@
+package io.procgate.core;
+
+import io.procgate.host.HistorySlice;
+import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessHost;
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.ProcessStatus;
+import io.procgate.host.StartResult;
+import io.procgate.host.StdinResult;
+import io.procgate.host.StopResult;
+import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The process host as plugins see it while the gateway starts: plugins build their listeners
+ * before the real host opens the data directory (so that a second gateway that cannot bind its
+ * ports never touches the first one's histories), and get this stand-in, which delegates once the
+ * host is set. No connection is accepted before that.
+ */
+final class DeferredProcessHost implements ProcessHost {
+    private volatile ProcessHost target;
+
+    void set(ProcessHost host) {
+        this.target = host;
+    }
+
+    ProcessHost target() {
+        ProcessHost t = target;
+        if (t == null) {
+            throw new IllegalStateException("the process host is not started yet");
+        }
+        return t;
+    }
+
+    @Override
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+        return target().start(name, spec, owner);
+    }
+
+    @Override
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision) {
+        return target().start(name, spec, owner, supervision);
+    }
+
+    @Override
+    public CompletableFuture<StopResult> stop(String name) {
+        return target().stop(name);
+    }
+
+    @Override
+    public CompletableFuture<Void> whenStopped(String name) {
+        return target().whenStopped(name);
+    }
+
+    @Override
+    public List<ProcessStatus> list() {
+        return target().list();
+    }
+
+    @Override
+    public Optional<ProcessStatus> status(String name) {
+        return target().status(name);
+    }
+
+    @Override
+    public StdinResult writeStdin(String name, byte[] line) {
+        return target().writeStdin(name, line);
+    }
+
+    @Override
+    public Optional<HistorySlice> read(String name, long fromLine, long maxBytes) {
+        return target().read(name, fromLine, maxBytes);
+    }
+
+    @Override
+    public Subscription subscribe(String name, LineSubscriber subscriber) {
+        return target().subscribe(name, subscriber);
+    }
+
+    @Override
+    public void close() {
+        ProcessHost t = target;
+        if (t != null) {
+            t.close();
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package io.procgate.core;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.procgate.core.auth.Authenticator;
+import io.procgate.core.auth.LoginThrottle;
+import io.procgate.core.auth.PasswordHasher;
+import io.procgate.core.auth.Pbkdf2PasswordHasher;
+import io.procgate.core.auth.SlidingLoginThrottle;
+import io.procgate.core.auth.UserTableAuthenticator;
+import io.procgate.core.config.GatewaySettings;
+import io.procgate.core.control.HostProcessControl;
+import io.procgate.core.control.ProcessControl;
+import io.procgate.core.net.BindAddress;
+import io.procgate.core.net.PeerAddresses;
+import io.procgate.core.os.Passwd;
+import io.procgate.core.spi.ListenerDefinition;
+import io.procgate.core.spi.PluginContext;
+import io.procgate.core.spi.ProtocolPlugin;
+import io.procgate.host.HostSettings;
+import io.procgate.host.ProcessHost;
+import io.procgate.host.epoll.EpollProcessHost;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: event loops, the process host, and every protocol plugin's listeners.
+ *
+ * <p>{@link #start} validates the configuration, creates one boss loop (accepting) and a worker
+ * group sized to the cores (epoll, or NIO where epoll is unavailable) which serves both the
+ * connections and the children's pipes, loads the {@link ProtocolPlugin}s with {@link
+ * java.util.ServiceLoader}, and binds their listeners: TCP (TCP_NODELAY on connections) and unix
+ * sockets (a stale socket file is replaced; the file gets the configured mode; it is removed at a
+ * clean stop). Each bound listener is logged as {@code <protocol> listening on <host:port>}.
+ *
+ * <p>{@link #close} stops in order: listeners, the process host (children stopped in parallel
+ * within {@code shutdown-timeout}, histories flushed), open connections, event loops.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int QUIET_PERIOD_MS = 0;
+    private static final int LOOP_SHUTDOWN_TIMEOUT_S = 5;
+
+    private final GatewaySettings settings;
+    private ConfiguredProcesses configured;
+    private final Transports transport;
+    private final IoEventLoopGroup bossGroup;
+    private final IoEventLoopGroup workerGroup;
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final Pbkdf2PasswordHasher hasher = new Pbkdf2PasswordHasher();
+    private final UserTableAuthenticator authenticator;
+    private final SlidingLoginThrottle throttle = new SlidingLoginThrottle();
+    private final List<Bound> listeners = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private ProcessHost host;
+    private HostProcessControl control;
+    /** Epoll loops for the children's pipes when the sockets use NIO; else null (they share the workers). */
+    private IoEventLoopGroup hostGroup;
+
+    private final DeferredProcessHost deferredHost = new DeferredProcessHost();
+    private DataDirLock dataDirLock;
+
+    /** A bound listener. */
+    private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
+
+    private Gateway(GatewaySettings settings) {
+        this.settings = settings;
+        this.transport = Transports.choose(settings.transport());
+        this.authenticator = new UserTableAuthenticator(hasher, settings.users().values());
+        this.bossGroup = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("procgate-accept", true), transport.ioHandlerFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(
+                Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("procgate-io", true),
+                transport.ioHandlerFactory());
+    }
+
+    /**
+     * Starts a gateway with {@code config}: a full configuration as {@link GatewayConfig} makes it
+     * (defaults merged; missing defaults are merged here too).
+     *
+     * @throws com.typesafe.config.ConfigException for an invalid configuration (one-line message)
+     * @throws GatewayException when a listener cannot be bound or the transport is missing
+     */
+    public static Gateway start(Config config) {
+        return start(config, null);
+    }
+
+    static Gateway start(Config config, HostFactory hostFactory) {
+        Config full = config.withFallback(GatewayConfig.reference()).resolve();
+        GatewaySettings settings = GatewayConfig.validate(full);
+        List<ProtocolPlugin> plugins = Plugins.load();
+        Gateway gateway = new Gateway(settings);
+        try {
+            gateway.run(full, plugins, hostFactory);
+            return gateway;
+        } catch (RuntimeException | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The epoll process host on the worker loops; with the NIO transport (and epoll available) on a
+     * small epoll group of its own, since child pipes need epoll.
+     */
+    private ProcessHost defaultHost(HostSettings hostSettings, IoEventLoopGroup workers) {
+        IoEventLoopGroup loops = workers;
+        if (transport != Transports.EPOLL) {
+            if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+                throw new GatewayException("the process host needs epoll, which is not available here: "
+                        + io.netty.channel.epoll.Epoll.unavailabilityCause());
+            }
+            hostGroup = new MultiThreadIoEventLoopGroup(
+                    Math.min(2, Runtime.getRuntime().availableProcessors()),
+                    new DefaultThreadFactory("procgate-pipes", true),
+                    io.netty.channel.epoll.EpollIoHandler.newFactory());
+            loops = hostGroup;
+        }
+        return new EpollProcessHost(hostSettings, loops);
+    }
+
+    private void run(Config config, List<ProtocolPlugin> plugins, HostFactory hostFactory) {
+        for (String name : settings.plainTextPasswordUsers()) {
+            LOG.warn(
+                    "user {} has a plain-text password in the configuration; use password-hash (./gateway hash-password)",
+                    name);
+        }
+        control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
+
+        List<ListenerDefinition> definitions = new ArrayList<>();
+        for (ProtocolPlugin plugin : plugins) {
+            String key = "gateway." + plugin.name();
+            Config own = config.hasPath(key) ? config.getConfig(key) : ConfigFactory.empty();
+            List<ListenerDefinition> defs;
+            try {
+                defs = plugin.listeners(new Context(own));
+            } catch (com.typesafe.config.ConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new GatewayException(plugin.name() + ": cannot set up listeners: " + e.getMessage(), e);
+            }
+            definitions.addAll(defs == null ? List.of() : defs);
+        }
+        // Listeners are bound first but accept nothing yet: a port in use fails the start before
+        // the data directory is touched.
+        for (ListenerDefinition definition : definitions) {
+            Bound bound = bind(definition);
+            synchronized (listeners) {
+                listeners.add(bound);
+            }
+        }
+        dataDirLock = DataDirLock.acquire(settings.dataDir());
+        try {
+            host = hostFactory == null
+                    ? defaultHost(settings.hostSettings(), workerGroup)
+                    : hostFactory.create(settings.hostSettings(), workerGroup);
+        } catch (java.io.UncheckedIOException e) {
+            throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+        deferredHost.set(host);
+        synchronized (listeners) {
+            listeners.forEach(b -> b.channel().config().setAutoRead(true));
+        }
+        configured = new ConfiguredProcesses(host);
+        configured.apply(settings);
+        LOG.info(
+                "procgate started: {} listener(s), transport {}, data in {}",
+                listeners.size(),
+                transport.name().toLowerCase(java.util.Locale.ROOT),
+                settings.dataDir().toAbsolutePath());
+    }
+
+    private Bound bind(ListenerDefinition definition) {
+        String protocol = definition.protocol();
+        ChannelInitializer<Channel> tracking = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                connections.add(ch);
+                ch.pipeline().addLast(definition.initializer());
+            }
+        };
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .option(ChannelOption.AUTO_READ, false) // no accepting before the host is ready
+                .childHandler(tracking);
+        SocketAddress local;
+        Path socketFile = null;
+        if (definition.address() instanceof BindAddress.Tcp tcp) {
+            bootstrap
+                    .channel(transport.tcpServerChannel())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true);
+            local = new InetSocketAddress(tcp.host(), tcp.port());
+            if (((InetSocketAddress) local).isUnresolved()) {
+                throw new GatewayException(protocol + ": cannot listen on " + tcp + ": unknown host " + tcp.host());
+            }
+        } else {
+            BindAddress.Unix unix = (BindAddress.Unix) definition.address();
+            bootstrap.channel(transport.unixServerChannel()).option(ChannelOption.SO_BACKLOG, 256);
+            socketFile = unix.path();
+            UnixSocketFiles.prepare(protocol, socketFile);
+            local = new DomainSocketAddress(socketFile.toString());
+        }
+        ChannelFuture future = bootstrap.bind(local).awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new GatewayException(
+                    protocol + ": cannot listen on " + definition.address() + ": " + reason(future.cause()),
+                    future.cause());
+        }
+        Channel channel = future.channel();
+        SocketAddress bound = channel.localAddress();
+        if (definition.address() instanceof BindAddress.Unix unix) {
+            try {
+                UnixSocketFiles.chmod(protocol, socketFile, unix.mode());
+            } catch (GatewayException e) {
+                channel.close().awaitUninterruptibly();
+                UnixSocketFiles.remove(socketFile);
+                throw e;
+            }
+            LOG.info("{} listening on unix:{} (mode {})", protocol, socketFile, UnixSocketFiles.octal(unix.mode()));
+        } else {
+            LOG.info("{} listening on {}", protocol, PeerAddresses.format(bound));
+        }
+        return new Bound(definition, channel, bound);
+    }
+
+    private static String reason(Throwable cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        // Netty's native transport says "bind(..) failed with error(-98): Address already in use"
+        message = message.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
+        return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
+    /** The addresses {@code protocol}'s listeners are bound to, in listener order. */
+    public List<SocketAddress> boundAddresses(String protocol) {
+        List<SocketAddress> out = new ArrayList<>();
+        synchronized (listeners) {
+            for (Bound b : listeners) {
+                if (b.definition().protocol().equals(protocol)) {
+                    out.add(b.address());
+                }
+            }
+        }
+        return out;
+    }
+
+    public ProcessHost host() {
+        return host;
+    }
+
+    /** The user-aware process control that protocol plugins get. */
+    public ProcessControl processes() {
+        return control;
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    /**
+     * Applies what can change without a restart from a new configuration: the users table, the
+     * default run-as account and the configured processes (added ones start, removed ones stop,
+     * changed ones restart, unchanged ones are untouched). Listener changes need a restart.
+     *
+     * @throws com.typesafe.config.ConfigException if {@code config} is invalid (nothing is changed)
+     */
+    public void reload(Config config) {
+        Config full = config.withFallback(GatewayConfig.reference()).resolve();
+        GatewaySettings next = GatewayConfig.validate(full);
+        for (String name : next.plainTextPasswordUsers()) {
+            LOG.warn("user {} has a plain-text password in the configuration; use password-hash", name);
+        }
+        authenticator.replaceUsers(next.users().values());
+        control.setDefaultRunAs(next.defaultRunAs());
+        if (configured != null) {
+            configured.apply(next);
+        }
+        LOG.info(
+                "configuration reloaded: {} user(s), {} configured process(es); listener changes apply at the next start",
+                next.users().size(),
+                next.processes().size());
+    }
+
+    /** Stops listeners, then children (within shutdown-timeout), then connections and event loops. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("procgate stopping");
+        List<Bound> toClose;
+        synchronized (listeners) {
+            toClose = new ArrayList<>(listeners);
+            listeners.clear();
+        }
+        for (Bound b : toClose) {
+            b.channel().close().awaitUninterruptibly();
+            if (b.definition().address() instanceof BindAddress.Unix unix) {
+                UnixSocketFiles.remove(unix.path());
+            }
+        }
+        if (host != null) {
+            try {
+                host.close();
+            } catch (RuntimeException e) {
+                LOG.error("closing the process host failed", e);
+            }
+        }
+        if (dataDirLock != null) {
+            dataDirLock.close();
+        }
+        connections.close().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+        workerGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+        bossGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+        if (hostGroup != null) {
+            hostGroup.shutdownGracefully(QUIET_PERIOD_MS, LOOP_SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+            hostGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
+        }
+        workerGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
+        bossGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
+        LOG.info("procgate stopped");
+    }
+
+    /** What a plugin gets: its own config subtree and the shared services. */
+    private final class Context implements PluginContext {
+        private final Config own;
+
+        Context(Config own) {
+            this.own = own;
+        }
+
+        @Override
+        public Config config() {
+            return own;
+        }
+
+        @Override
+        public ProcessControl processes() {
+            return control;
+        }
+
+        @Override
+        public ProcessHost host() {
+            return deferredHost;
+        }
+
+        @Override
+        public Authenticator authenticator() {
+            return authenticator;
+        }
+
+        @Override
+        public LoginThrottle loginThrottle() {
+            return throttle;
+        }
+
+        @Override
+        public PasswordHasher passwordHasher() {
+            return hasher;
+        }
+
+        @Override
+        public EventLoopGroup workerGroup() {
+            return workerGroup;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.procgate.core.config;
+
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.RestartPolicy;
+import io.procgate.host.RunAs;
+import io.procgate.host.Supervision;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One entry of {@code gateway.processes}: a process the configuration defines.
+ *
+ * @param path working directory, or null for the run-as user's home (or the gateway's directory)
+ * @param owner the user who owns it, or null (then only admins see it)
+ * @param stopCommand a line written to stdin to ask it to stop, or null
+ */
+public record ProcessSettings(
+        String name,
+        String command,
+        List<String> argv,
+        Path path,
+        String owner,
+        boolean autostart,
+        RestartPolicy restart,
+        Duration restartBackoff,
+        int restartMaxFailures,
+        Duration restartWindow,
+        String stopCommand,
+        Duration stopTimeout,
+        Duration killGrace,
+        boolean tty,
+        Map<String, String> env) {
+
+    /** The keys a process entry may have (config.md). */
+    public static final Set<String> KEYS = Set.of(
+            "command",
+            "path",
+            "owner",
+            "autostart",
+            "restart",
+            "restart-backoff",
+            "restart-max-failures",
+            "restart-window",
+            "stop-command",
+            "stop-timeout",
+            "kill-grace",
+            "tty",
+            "env");
+
+    public ProcessSettings {
+        argv = List.copyOf(argv);
+        env = Map.copyOf(env);
+    }
+
+    /** How the host keeps this entry up: restart policy, backoff (doubling up to 60 s), crash-loop guard. */
+    public Supervision supervision() {
+        return new Supervision(
+                restart, restartBackoff, Supervision.DEFAULT_MAX_BACKOFF, restartMaxFailures, restartWindow);
+    }
+
+    /** What the host runs for this entry, as {@code runAs} (null: the gateway's own user). */
+    public ProcessSpec spec(RunAs runAs) {
+        return ProcessSpec.of(argv)
+                .withWorkingDirectory(path)
+                .withEnvironment(env)
+                .withRunAs(runAs)
+                .withStop(stopCommand, stopTimeout, killGrace)
+                .withTty(tty);
+    }
+}

@@ -1,0 +1,367 @@
+package io.procgate.core.control;
+
+import io.procgate.core.auth.User;
+import io.procgate.core.net.PeerAddresses;
+import io.procgate.core.os.Passwd;
+import io.procgate.host.CommandLine;
+import io.procgate.host.HistorySlice;
+import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessHost;
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.ProcessStatus;
+import io.procgate.host.RunAs;
+import io.procgate.host.StartResult;
+import io.procgate.host.StdinResult;
+import io.procgate.host.StopResult;
+import io.procgate.host.Subscription;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ProcessControl} on top of a {@link ProcessHost}: the rules of tcprocd spec sections 5 and
+ * 6 (names, ownership, run-as, status mapping) and the audit trail.
+ *
+ * <p>Ownership: a process belongs to the user who started it ({@link ProcessStatus#owner()});
+ * a user sees and acts on its own processes, an admin on all. An exited process still has its
+ * owner: only that user (or an admin) may start it again; a running one answers {@code EXISTS}.
+ *
+ * <p>Run-as: the user's own {@code run-as}; else, for a unix-socket caller, the caller's login
+ * name; else {@code gateway.run-as}; else the gateway's own user. The host refuses root children
+ * unless allowed ({@code PERMISSION_DENIED}).
+ *
+ * <p>Every start, kill, command and attach writes one INFO line to the logger {@value #AUDIT_LOGGER}.
+ * Unexpected exceptions become {@code UNKNOWN} with the cause logged; nothing is thrown to a protocol.
+ */
+public final class HostProcessControl implements ProcessControl {
+    /** The logger of the audit trail. */
+    public static final String AUDIT_LOGGER = "io.procgate.audit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostProcessControl.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
+
+    private final ProcessHost host;
+    private final Passwd passwd;
+    private final String gatewayUser;
+    private final Path gatewayDirectory;
+    private volatile RunAs defaultRunAs;
+
+    /**
+     * @param defaultRunAs {@code gateway.run-as}, or null for the gateway's own user
+     */
+    public HostProcessControl(ProcessHost host, RunAs defaultRunAs, Passwd passwd) {
+        this(
+                host,
+                defaultRunAs,
+                passwd,
+                System.getProperty("user.name"),
+                Path.of("").toAbsolutePath());
+    }
+
+    HostProcessControl(ProcessHost host, RunAs defaultRunAs, Passwd passwd, String gatewayUser, Path gatewayDirectory) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.passwd = Objects.requireNonNull(passwd, "passwd");
+        this.defaultRunAs = defaultRunAs;
+        this.gatewayUser = gatewayUser;
+        this.gatewayDirectory = gatewayDirectory;
+    }
+
+    /** Replaces the default run-as account (configuration reload). */
+    public void setDefaultRunAs(RunAs runAs) {
+        this.defaultRunAs = runAs;
+    }
+
+    @Override
+    public List<String> list(Caller caller) {
+        try {
+            return host.list().stream()
+                    .filter(ProcessStatus::running)
+                    .filter(s -> mayAccess(caller, s))
+                    .map(ProcessStatus::name)
+                    .sorted()
+                    .toList();
+        } catch (RuntimeException e) {
+            LOG.error("list for {} failed", caller, e);
+            return List.of();
+        }
+    }
+
+    @Override
+    public CompletionStage<ControlStatus> start(Caller caller, String name, String commandLine, String path) {
+        try {
+            if (!ProcessControl.isValidName(name) || commandLine == null) {
+                return done(audit("start", caller, name, ControlStatus.ERROR, "invalid name"));
+            }
+            List<String> argv;
+            try {
+                argv = CommandLine.split(commandLine);
+            } catch (IllegalArgumentException e) {
+                return done(audit("start", caller, name, ControlStatus.ERROR, e.getMessage()));
+            }
+            Optional<ProcessStatus> existing = host.status(name);
+            String owner = caller.user().name();
+            if (existing.isPresent()) {
+                ProcessStatus s = existing.get();
+                if (s.running()) {
+                    return done(audit("start", caller, name, ControlStatus.EXISTS, null));
+                }
+                if (!mayAccess(caller, s)) {
+                    return done(audit("start", caller, name, ControlStatus.PERMISSION_DENIED, "owned by " + s.owner()));
+                }
+                if (s.owner() != null) {
+                    owner = s.owner(); // an admin restarting someone's process leaves it theirs
+                }
+            }
+            RunAs runAs = runAs(caller);
+            Path directory;
+            try {
+                directory = workingDirectory(runAs, path);
+            } catch (InvalidPathException e) {
+                LOG.warn("start of {} by {}: bad path: {}", name, caller, e.getMessage());
+                return done(audit("start", caller, name, ControlStatus.UNKNOWN, "bad path"));
+            }
+            ProcessSpec spec =
+                    ProcessSpec.of(argv).withWorkingDirectory(directory).withRunAs(runAs);
+            String detail = "command=" + quote(spec.commandLine()) + " dir=" + directory
+                    + (runAs == null ? "" : " run-as=" + runAs);
+            return host.start(name, spec, owner).handle((result, error) -> {
+                try {
+                    return audit("start", caller, name, startStatus(caller, name, result, error), detail);
+                } catch (RuntimeException e) {
+                    LOG.error("start of {} by {} failed", name, caller, e);
+                    return ControlStatus.UNKNOWN;
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("start of {} by {} failed", name, caller, e);
+            return done(audit("start", caller, name, ControlStatus.UNKNOWN, "internal error"));
+        }
+    }
+
+    private ControlStatus startStatus(Caller caller, String name, StartResult result, Throwable error) {
+        if (error != null) {
+            LOG.error("start of {} by {} failed", name, caller, error);
+            return ControlStatus.UNKNOWN;
+        }
+        return switch (result.outcome()) {
+            case STARTED -> ControlStatus.OK;
+            case EXISTS -> ControlStatus.EXISTS;
+            case REFUSED_ROOT -> {
+                LOG.warn("start of {} by {} refused: {}", name, caller, result.error());
+                yield ControlStatus.PERMISSION_DENIED;
+            }
+            case FAILED -> {
+                LOG.warn("start of {} by {} failed: {}", name, caller, result.error());
+                yield ControlStatus.UNKNOWN;
+            }
+        };
+    }
+
+    @Override
+    public CompletionStage<ControlStatus> kill(Caller caller, String name) {
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                return done(audit("kill", caller, name, denied, null));
+            }
+            return host.stop(name).handle((result, error) -> {
+                if (error != null) {
+                    LOG.error("kill of {} by {} failed", name, caller, error);
+                    return audit("kill", caller, name, ControlStatus.UNKNOWN, null);
+                }
+                return audit(
+                        "kill",
+                        caller,
+                        name,
+                        result == StopResult.STOPPING ? ControlStatus.OK : ControlStatus.OFFLINE,
+                        null);
+            });
+        } catch (RuntimeException e) {
+            LOG.error("kill of {} by {} failed", name, caller, e);
+            return done(audit("kill", caller, name, ControlStatus.UNKNOWN, null));
+        }
+    }
+
+    @Override
+    public ControlStatus command(Caller caller, String name, byte[] line) {
+        String detail = "bytes=" + (line == null ? 0 : line.length);
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                return audit("command", caller, name, denied, detail);
+            }
+            StdinResult result = host.writeStdin(name, line == null ? new byte[0] : line);
+            ControlStatus status = switch (result) {
+                case WRITTEN -> ControlStatus.OK;
+                case NOT_RUNNING -> ControlStatus.OFFLINE;
+                case BUFFER_FULL -> ControlStatus.UNKNOWN;
+            };
+            return audit(
+                    "command",
+                    caller,
+                    name,
+                    status,
+                    result == StdinResult.BUFFER_FULL ? detail + " stdin-full" : detail);
+        } catch (RuntimeException e) {
+            LOG.error("command to {} by {} failed", name, caller, e);
+            return audit("command", caller, name, ControlStatus.UNKNOWN, detail);
+        }
+    }
+
+    @Override
+    public Outcome<HistorySlice> cat(Caller caller, String name, long fromLine, long maxBytes) {
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                return Outcome.of(denied);
+            }
+            Optional<HistorySlice> slice = host.read(name, Math.max(0, fromLine), maxBytes);
+            return slice.map(Outcome::ok).orElseGet(() -> Outcome.of(ControlStatus.OFFLINE));
+        } catch (RuntimeException e) {
+            LOG.error("cat of {} by {} failed", name, caller, e);
+            return Outcome.of(ControlStatus.UNKNOWN);
+        }
+    }
+
+    @Override
+    public Outcome<ProcessStatus> status(Caller caller, String name) {
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                return Outcome.of(denied);
+            }
+            return host.status(name).map(Outcome::ok).orElseGet(() -> Outcome.of(ControlStatus.OFFLINE));
+        } catch (RuntimeException e) {
+            LOG.error("status of {} by {} failed", name, caller, e);
+            return Outcome.of(ControlStatus.UNKNOWN);
+        }
+    }
+
+    @Override
+    public Outcome<Subscription> attach(Caller caller, String name, LineSubscriber subscriber) {
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                audit("attach", caller, name, denied, null);
+                return Outcome.of(denied);
+            }
+            if (!host.status(name).map(ProcessStatus::running).orElse(false)) {
+                audit("attach", caller, name, ControlStatus.OFFLINE, null);
+                return Outcome.of(ControlStatus.OFFLINE);
+            }
+            Subscription subscription = host.subscribe(name, subscriber);
+            // It may have exited between the check and the subscription: then no exit would ever
+            // reach the subscriber, so say OFFLINE rather than leave the client waiting.
+            if (!host.status(name).map(ProcessStatus::running).orElse(false)) {
+                subscription.close();
+                audit("attach", caller, name, ControlStatus.OFFLINE, null);
+                return Outcome.of(ControlStatus.OFFLINE);
+            }
+            audit("attach", caller, name, ControlStatus.OK, null);
+            return Outcome.ok(subscription);
+        } catch (RuntimeException e) {
+            LOG.error("attach to {} by {} failed", name, caller, e);
+            audit("attach", caller, name, ControlStatus.UNKNOWN, null);
+            return Outcome.of(ControlStatus.UNKNOWN);
+        }
+    }
+
+    /**
+     * The account a caller's new process runs as: its own run-as, its login (unix socket), the
+     * default, or null for the gateway's user (also when the answer is the gateway's user itself,
+     * so that no switch is attempted).
+     */
+    RunAs runAs(Caller caller) {
+        User user = caller.user();
+        RunAs runAs = user.runAs();
+        if (runAs == null && caller.unixPeer()) {
+            runAs = RunAs.user(user.name());
+        }
+        if (runAs == null) {
+            runAs = defaultRunAs;
+        }
+        if (runAs != null && runAs.group() == null && runAs.user().equals(gatewayUser)) {
+            return null;
+        }
+        return runAs;
+    }
+
+    private Path workingDirectory(RunAs runAs, String path) {
+        Path base = gatewayDirectory;
+        if (runAs != null) {
+            Optional<Path> home = passwd.home(runAs.user());
+            if (home.isPresent() && Files.isDirectory(home.get())) {
+                base = home.get();
+            }
+        }
+        if (path == null || path.isEmpty()) {
+            return base;
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new InvalidPathException(path, "NUL character");
+        }
+        return base.resolve(path);
+    }
+
+    /** Null when the caller may act on {@code name}; else the status to answer. */
+    private ControlStatus check(Caller caller, String name) {
+        if (!ProcessControl.isValidName(name)) {
+            return ControlStatus.ERROR;
+        }
+        Optional<ProcessStatus> status = host.status(name);
+        if (status.isEmpty()) {
+            return ControlStatus.OFFLINE;
+        }
+        return mayAccess(caller, status.get()) ? null : ControlStatus.PERMISSION_DENIED;
+    }
+
+    private static boolean mayAccess(Caller caller, ProcessStatus status) {
+        return caller.user().admin() || caller.user().name().equals(status.owner());
+    }
+
+    private static ControlStatus audit(String action, Caller caller, String name, ControlStatus status, String detail) {
+        if (AUDIT.isInfoEnabled()) {
+            AUDIT.info(
+                    "{} user={} peer={} protocol={} name={} result={}{}",
+                    action,
+                    caller.user().name(),
+                    PeerAddresses.format(caller.peer()),
+                    caller.protocol(),
+                    ProcessControl.isValidName(name) ? name : quote(String.valueOf(name)),
+                    status,
+                    detail == null ? "" : " " + detail);
+        }
+        return status;
+    }
+
+    /** A value quoted for a log line, with control characters escaped so a line stays one line. */
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        int shown = Math.min(s.length(), 200);
+        for (int i = 0; i < shown; i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (shown < s.length()) {
+            out.append("...");
+        }
+        return out.append('"').toString();
+    }
+
+    private static CompletionStage<ControlStatus> done(ControlStatus status) {
+        return CompletableFuture.completedFuture(status);
+    }
+}

@@ -1,0 +1,135 @@
+package io.procgate.core.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Forwards a process's live output lines to a client channel without buffering without bound
+ * (tcprocd spec, section 6, {@code attach}; TCPR's console stream).
+ *
+ * <p>Every line is its own {@code writeAndFlush} (TCPR needs one write per line). The bytes
+ * written but not yet sent to the socket are counted: a line that would take that count above
+ * {@code maxPendingBytes} is dropped and counted instead (except when nothing is pending, so a
+ * single line longer than the bound still goes out). Once the pending bytes have fallen below half
+ * the bound, the next line is preceded by {@link LineFormat#missed} telling how many lines were
+ * dropped and the number of the line that follows, and the stream goes on from there. The client
+ * can fetch what it missed from the history ({@code cat}).
+ *
+ * <p>Memory per client is thus bounded by {@code maxPendingBytes} plus one line.
+ *
+ * <p>{@link #send} is called on the process's event loop (one call at a time, as {@link
+ * io.procgate.host.LineSubscriber} promises), not necessarily the channel's; the write listeners
+ * run on the channel's loop, hence the atomic counter.
+ */
+public final class BoundedLineSender {
+
+    /** How a protocol frames an output line and the "missed" notice on its wire. */
+    public interface LineFormat {
+        /**
+         * A line to send: {@code content} without its {@code \n}, valid only during the call, so
+         * the result must be a new buffer (a copy with the protocol's framing).
+         */
+        ByteBuf line(ByteBufAllocator alloc, long lineNumber, ByteBuf content);
+
+        /** The notice that {@code missedCount} lines were dropped, and {@code nextLine} follows. */
+        ByteBuf missed(ByteBufAllocator alloc, long missedCount, long nextLine);
+    }
+
+    /** The text of the missed-lines notice, without line terminator, as tcprocd and TCPR send it. */
+    public static String missedText(long missedCount, long nextLine) {
+        return "[gateway] missed " + missedCount + " lines, next is line " + nextLine;
+    }
+
+    /** The tcprocd {@code attach} format: the raw line plus {@code \n}. */
+    public static final LineFormat NEWLINE_TERMINATED = new LineFormat() {
+        @Override
+        public ByteBuf line(ByteBufAllocator alloc, long lineNumber, ByteBuf content) {
+            int n = content.readableBytes();
+            ByteBuf out = alloc.buffer(n + 1);
+            out.writeBytes(content, content.readerIndex(), n).writeByte('\n');
+            return out;
+        }
+
+        @Override
+        public ByteBuf missed(ByteBufAllocator alloc, long missedCount, long nextLine) {
+            byte[] text = (missedText(missedCount, nextLine) + "\n").getBytes(StandardCharsets.US_ASCII);
+            return alloc.buffer(text.length).writeBytes(text);
+        }
+    };
+
+    private final Channel channel;
+    private final LineFormat format;
+    private final long maxPendingBytes;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong missedTotal = new AtomicLong();
+    /** Lines dropped since the last missed notice; touched only by {@link #send}'s thread. */
+    private long missedNow;
+
+    public BoundedLineSender(Channel channel, LineFormat format, long maxPendingBytes) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.format = Objects.requireNonNull(format, "format");
+        if (maxPendingBytes < 2) {
+            throw new IllegalArgumentException("maxPendingBytes must be at least 2: " + maxPendingBytes);
+        }
+        this.maxPendingBytes = maxPendingBytes;
+    }
+
+    /**
+     * Sends one line, or drops it if the client is too far behind.
+     *
+     * @param content the line without {@code \n}; read, never retained or released
+     */
+    public void send(long lineNumber, ByteBuf content) {
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = pending.get();
+        if (missedNow > 0) {
+            if (now >= maxPendingBytes / 2) {
+                drop();
+                return;
+            }
+            long count = missedNow;
+            missedNow = 0;
+            // The notice is not counted against this line: the stream goes on from here.
+            write(format.missed(channel.alloc(), count, lineNumber));
+        }
+        // Cheap check before allocating: framing only adds bytes.
+        if (now > 0 && now + content.readableBytes() > maxPendingBytes) {
+            drop();
+            return;
+        }
+        ByteBuf framed = format.line(channel.alloc(), lineNumber, content);
+        if (now > 0 && now + framed.readableBytes() > maxPendingBytes) {
+            framed.release();
+            drop();
+            return;
+        }
+        write(framed);
+    }
+
+    /** Lines dropped so far in all. */
+    public long missedTotal() {
+        return missedTotal.get();
+    }
+
+    /** Bytes written and not yet sent (for tests and metrics). */
+    public long pendingBytes() {
+        return pending.get();
+    }
+
+    private void drop() {
+        missedNow++;
+        missedTotal.incrementAndGet();
+    }
+
+    private void write(ByteBuf buf) {
+        long size = buf.readableBytes();
+        pending.addAndGet(size);
+        channel.writeAndFlush(buf).addListener(f -> pending.addAndGet(-size));
+    }
+}
