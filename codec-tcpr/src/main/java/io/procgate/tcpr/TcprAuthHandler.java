@@ -114,7 +114,7 @@ final class TcprAuthHandler extends ChannelInboundHandlerAdapter {
         }
         LOG.info("{}: {} authenticated", listener, peer(ctx));
         encoder.newline(newline);
-        session.authenticated();
+        session.authenticated(newline);
         for (Object held; (held = heldBack.poll()) != null; ) {
             ctx.fireChannelRead(held);
         }

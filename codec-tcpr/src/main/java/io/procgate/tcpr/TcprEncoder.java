@@ -68,19 +68,56 @@ public final class TcprEncoder extends MessageToMessageEncoder<TcprMessage> {
         // an empty line is still a line: do-while sends it once
         do {
             int length = Math.min(maxLineBytes, end - index);
-            int prefix = timestamps ? TcprConstants.TIMESTAMP_PREFIX_LENGTH : 0;
-            ByteBuf buf = alloc.buffer(prefix + length + newline.length());
-            if (timestamps) {
-                // [HH:MM:SS]<space>
-                buf.writeByte('[');
-                writeTime(buf, line.time());
-                buf.writeByte(']').writeByte(' ');
-            }
-            buf.writeBytes(content, index, length);
-            buf.writeBytes(newline.bytes());
+            ByteBuf buf = alloc.buffer(frameLength(timestamps, length, newline));
+            writeFrame(buf, timestamps, line.time(), content, index, length, newline);
             out.add(buf);
             index += length;
         } while (index < end);
+    }
+
+    /**
+     * {@code content} framed as this encoder frames a {@link TcprLine}, but every piece of a split
+     * line in one buffer: for writers that send bytes rather than messages (the output stream).
+     */
+    static ByteBuf frame(
+            ByteBufAllocator alloc,
+            boolean timestamps,
+            LocalTime time,
+            ByteBuf content,
+            TcprNewline newline,
+            int maxLineBytes) {
+        int index = content.readerIndex();
+        int end = content.writerIndex();
+        int pieces = Math.max(1, (end - index + maxLineBytes - 1) / maxLineBytes);
+        ByteBuf buf = alloc.buffer(frameLength(timestamps, 0, newline) * pieces + end - index);
+        do {
+            int length = Math.min(maxLineBytes, end - index);
+            writeFrame(buf, timestamps, time, content, index, length, newline);
+            index += length;
+        } while (index < end);
+        return buf;
+    }
+
+    private static int frameLength(boolean timestamps, int length, TcprNewline newline) {
+        return (timestamps ? TcprConstants.TIMESTAMP_PREFIX_LENGTH : 0) + length + newline.length();
+    }
+
+    // [HH:MM:SS]<space>content<newline>
+    private static void writeFrame(
+            ByteBuf buf,
+            boolean timestamps,
+            LocalTime time,
+            ByteBuf content,
+            int index,
+            int length,
+            TcprNewline newline) {
+        if (timestamps) {
+            buf.writeByte('[');
+            writeTime(buf, time);
+            buf.writeByte(']').writeByte(' ');
+        }
+        buf.writeBytes(content, index, length);
+        buf.writeBytes(newline.bytes());
     }
 
     // HH:MM:SSTCPR: server shutting down.

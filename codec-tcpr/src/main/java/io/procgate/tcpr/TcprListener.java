@@ -1,11 +1,10 @@
 package io.procgate.tcpr;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.util.NetUtil;
 import io.procgate.core.auth.LoginThrottle;
+import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessHost;
@@ -52,6 +51,8 @@ final class TcprListener {
     private final Set<TcprClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Channel> server = new AtomicReference<>();
     private volatile Subscription subscription;
+    /** Set once the listener is closed: no subscription after that; guarded by {@code this}. */
+    private boolean closed;
 
     /**
      * @param clock local time of the gateway, for the {@code [HH:MM:SS]} prefixes
@@ -67,14 +68,28 @@ final class TcprListener {
         this.description = "tcpr listener " + settings.bindAddress() + " (process " + settings.process() + ")";
     }
 
-    /** Subscribes to the process's output; the process need not exist yet. */
+    /**
+     * Subscribes to the process's output (the process need not exist yet), once. Called at the
+     * first connection: the gateway opens its process host only after the plugins built their
+     * listeners, and accepts nothing before.
+     */
     void open() {
-        subscription = host.subscribe(settings.process(), new Output());
+        if (subscription == null) {
+            synchronized (this) {
+                if (subscription == null && !closed) {
+                    subscription = host.subscribe(settings.process(), new Output());
+                }
+            }
+        }
     }
 
     /** Stops receiving output and ends every session with the shutdown line. */
     void close() {
-        Subscription s = subscription;
+        Subscription s;
+        synchronized (this) {
+            closed = true;
+            s = subscription;
+        }
         if (s != null) {
             s.close();
         }
@@ -123,6 +138,7 @@ final class TcprListener {
         }
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         watchServer(ch.parent());
+        open();
         return true;
     }
 
@@ -153,29 +169,24 @@ final class TcprListener {
      */
     void command(TcprClient from, byte[] line) {
         StdinResult result = host.writeStdin(settings.process(), line);
-        LocalTime time = now();
         switch (result) {
             case WRITTEN -> {
                 LOG.debug("{}: {} sent {} bytes", description, from.peer(), line.length);
-                ByteBuf header = Unpooled.copiedBuffer(
-                        TcprConstants.COMMAND_FROM_BEFORE + from.peer() + TcprConstants.COMMAND_FROM_AFTER,
-                        StandardCharsets.UTF_8);
+                ByteBuf header = Unpooled.wrappedBuffer(
+                        (TcprConstants.COMMAND_FROM_BEFORE + from.peer() + TcprConstants.COMMAND_FROM_AFTER)
+                                .getBytes(StandardCharsets.UTF_8));
                 ByteBuf echo = Unpooled.wrappedBuffer(line);
                 try {
                     for (TcprClient client : clients) {
-                        // the two lines stay together: no output line may come between them
-                        synchronized (client) {
-                            client.send(new TcprLine(time, header.retainedDuplicate()));
-                            client.send(new TcprLine(time, echo.retainedDuplicate()));
-                        }
+                        client.echo(header, echo);
                     }
                 } finally {
                     header.release();
                     echo.release();
                 }
             }
-            case NOT_RUNNING -> from.send(TcprLine.of(time, TcprConstants.notRunning(settings.process())));
-            case BUFFER_FULL -> from.send(TcprLine.of(time, TcprConstants.stdinFull(settings.process())));
+            case NOT_RUNNING -> from.text(TcprConstants.notRunning(settings.process()));
+            case BUFFER_FULL -> from.text(TcprConstants.stdinFull(settings.process()));
         }
     }
 
@@ -202,11 +213,7 @@ final class TcprListener {
 
     /** The address as KAG prints it: dotted IPv4, or compressed IPv6 in brackets, and the port. */
     static String peer(Channel ch) {
-        SocketAddress remote = ch.remoteAddress();
-        if (remote instanceof InetSocketAddress inet && !inet.isUnresolved()) {
-            return NetUtil.toSocketAddressString(inet);
-        }
-        return String.valueOf(remote);
+        return PeerAddresses.format(ch.remoteAddress());
     }
 
     static InetAddress inetAddress(SocketAddress remote) {
@@ -217,19 +224,8 @@ final class TcprListener {
     private final class Output implements LineSubscriber {
         @Override
         public void onLine(long lineNumber, ByteBuf content) {
-            if (clients.isEmpty()) {
-                return;
-            }
-            LocalTime time = now();
-            // one copy, shared read-only by every client's encoder
-            ByteBuf copy = ByteBufAllocator.DEFAULT.buffer(content.readableBytes());
-            copy.writeBytes(content, content.readerIndex(), content.readableBytes());
-            try {
-                for (TcprClient client : clients) {
-                    client.send(new TcprLine(time, copy.retainedDuplicate()));
-                }
-            } finally {
-                copy.release();
+            for (TcprClient client : clients) {
+                client.output(lineNumber, content);
             }
         }
 

@@ -27,12 +27,16 @@ final class TcprSessionHandler extends ChannelDuplexHandler {
         this.ctx = context;
     }
 
-    /** Called by {@link TcprAuthHandler} on the event loop once the password is accepted. */
-    void authenticated() {
+    /**
+     * Called by {@link TcprAuthHandler} on the event loop once the password is accepted.
+     *
+     * @param newline the session's newline, chosen by the password line
+     */
+    void authenticated(TcprNewline newline) {
         String peer = TcprListener.peer(ctx.channel());
-        client = new TcprClient(ctx.channel(), peer, listener.settings().clientBufferBytes());
-        client.send(TcprLine.of(
-                listener.now(), TcprConstants.AUTHENTICATED_BEFORE + peer + TcprConstants.AUTHENTICATED_AFTER));
+        TcprLineFormat format = new TcprLineFormat(listener.settings().timestamps(), newline, listener::now);
+        client = new TcprClient(ctx.channel(), peer, listener.settings().clientBufferBytes(), format);
+        client.text(TcprConstants.AUTHENTICATED_BEFORE + peer + TcprConstants.AUTHENTICATED_AFTER);
         listener.join(client);
     }
 
@@ -46,7 +50,7 @@ final class TcprSessionHandler extends ChannelDuplexHandler {
         if (msg instanceof TcprCommand command) {
             listener.command(client, command.line());
         } else if (msg instanceof TcprLineTooLong) {
-            client.send(TcprLine.of(listener.now(), TcprConstants.LINE_TOO_LONG));
+            client.text(TcprConstants.LINE_TOO_LONG);
         } else {
             context.fireChannelRead(msg);
         }

@@ -10,6 +10,7 @@ import io.procgate.host.ProcessStatus;
 import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
+import io.procgate.host.Supervision;
 import io.procgate.host.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,7 +42,8 @@ final class FakeHost implements ProcessHost {
     }
 
     @Override
-    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner) {
+    public CompletableFuture<StartResult> start(
+            String name, ProcessSpec spec, String owner, Supervision supervision) {
         return CompletableFuture.completedFuture(StartResult.failed("fake host"));
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.procgate.host.StdinResult;
 import java.net.InetAddress;
@@ -306,21 +309,63 @@ class TcprHandlerTest {
         send(fast, "secret\n");
         received(slow);
         received(fast);
-        // the slow client's loop does not run: its lines stay queued
+        // the slow client's socket takes nothing: its writes stay pending
+        Stall stall = new Stall();
+        slow.pipeline().addFirst(stall);
         for (int i = 0; i < 100; i++) {
             host.print("line " + i + " " + "x".repeat(40));
-            received(fast); // the fast one keeps up
+            assertThat(received(fast)).hasSize(1);
         }
+        assertThat(received(slow)).isEmpty();
+        stall.release();
         List<String> backlog = received(slow);
-        assertThat(backlog).hasSizeLessThan(100);
         int kept = backlog.size();
+        assertThat(kept).isBetween(1, 99);
         assertThat(backlog.get(0)).startsWith("[12:34:56] line 0 ");
+        assertThat(backlog.get(kept - 1)).startsWith("[12:34:56] line " + (kept - 1) + " ");
         host.print("newest");
         assertThat(received(slow))
                 .containsExactly("[12:34:56] [gateway] missed " + (100 - kept) + " lines\n", "[12:34:56] newest\n");
         assertThat(slow.isActive()).isTrue();
         slow.finishAndReleaseAll();
         fast.finishAndReleaseAll();
+    }
+
+    /** Holds every write (the socket does not take it) until released. */
+    private static final class Stall extends ChannelOutboundHandlerAdapter {
+        private final List<Object[]> held = new ArrayList<>();
+        private ChannelHandlerContext ctx;
+        private boolean stalled = true;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext context) {
+            ctx = context;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+            if (stalled) {
+                held.add(new Object[] {msg, promise});
+            } else {
+                context.write(msg, promise);
+            }
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext context) {
+            if (!stalled) {
+                context.flush();
+            }
+        }
+
+        void release() {
+            stalled = false;
+            for (Object[] w : held) {
+                ctx.write(w[0], (ChannelPromise) w[1]);
+            }
+            held.clear();
+            ctx.flush();
+        }
     }
 
     @Test

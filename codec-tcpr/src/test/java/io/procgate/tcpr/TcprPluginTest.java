@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.PasswordHasher;
@@ -114,13 +115,17 @@ class TcprPluginTest {
     }
 
     @Test
-    void oneDefinitionPerListenerEachSubscribedToItsProcess() {
+    void oneDefinitionPerListenerSubscribingOnlyAtTheFirstConnection() {
         List<ListenerDefinition> defs = listeners("gateway.tcpr.listeners = ["
                 + "{ port = 0, process = a, password = x },"
                 + "{ port = 0, process = b, password-hash = \"fake:y\" },"
                 + "{ port = 0, process = a, password = z }]");
         assertThat(defs).hasSize(3).allSatisfy(d -> assertThat(d.protocol()).isEqualTo("tcpr"));
-        assertThat(host.subscribers).hasSize(3);
+        // the gateway opens its host after building the listeners
+        assertThat(host.subscribers).isEmpty();
+        EmbeddedChannel ch = new EmbeddedChannel(defs.get(1).initializer());
+        assertThat(host.subscribers).hasSize(1);
+        ch.finishAndReleaseAll();
     }
 
     @Test
