@@ -2,6 +2,8 @@ package io.procgate.tcpr;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -119,7 +121,10 @@ final class TcprAuthHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(held);
         }
         ctx.pipeline().remove(this);
-        ctx.channel().config().setAutoRead(true);
+        // a client that half-closed has nothing more to send (and epoll refuses to read it again)
+        if (!(ctx.channel() instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     private void timedOut(ChannelHandlerContext ctx) {
@@ -143,6 +148,20 @@ final class TcprAuthHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && state == State.AWAIT_PASSWORD) {
+            // the client will send nothing more, so never a password: not a failed login, just gone
+            state = State.DONE;
+            cancelDeadline();
+            LOG.debug("{}: {} hung up before its password", listener, peer(ctx));
+            ctx.close();
+            return;
+        }
+        // while the password is checked, the lines already read are held back and still carried out
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

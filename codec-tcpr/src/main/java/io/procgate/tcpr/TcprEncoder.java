@@ -57,7 +57,8 @@ public final class TcprEncoder extends MessageToMessageEncoder<TcprMessage> {
         } else if (msg instanceof TcprShutdown shutdown) {
             out.add(encodeShutdown(ctx.alloc(), shutdown.time()));
         } else {
-            throw new TcprCodecException("not a message the server sends: " + msg.getClass().getSimpleName());
+            throw new TcprCodecException(
+                    "not a message the server sends: " + msg.getClass().getSimpleName());
         }
     }
 

@@ -15,6 +15,11 @@ import io.netty.channel.ChannelOption;
  * {@value #SEND_BUFFER_BYTES}-byte {@code SO_SNDBUF}: left to autotuning, the kernel would hold up to
  * several megabytes for a client that does not read, beyond the listener's {@code client-buffer},
  * and that client would learn of its missed lines only megabytes later.
+ *
+ * <p>Allows half-closure: a client that shuts down its sending side after its lines (as
+ * {@code printf 'pw\ncmd\n' | nc -N host port} does) has them all carried out and keeps receiving
+ * output until it closes or the process exits; one that does so before its password line is
+ * closed.
  */
 @ChannelHandler.Sharable
 public final class TcprInitializer extends ChannelInitializer<Channel> {
@@ -40,6 +45,7 @@ public final class TcprInitializer extends ChannelInitializer<Channel> {
         }
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         TcprEncoder encoder = new TcprEncoder(listener.settings().timestamps());
         TcprSessionHandler session = new TcprSessionHandler(listener);
         ch.pipeline()

@@ -232,7 +232,11 @@ final class TcprListener {
         @Override
         public void onStart(long pid) {
             if (!clients.isEmpty()) {
-                LOG.info("{}: process started (pid {}), {} waiting client(s) now attached", description, pid, clients.size());
+                LOG.info(
+                        "{}: process started (pid {}), {} waiting client(s) now attached",
+                        description,
+                        pid,
+                        clients.size());
             }
         }
 

@@ -111,8 +111,9 @@ public record TcprListenerSettings(
             try {
                 return hasher.parseHash(hash);
             } catch (RuntimeException e) {
-                throw r.bad("password-hash", "not a password hash (make one with ./gateway hash-password): "
-                        + e.getMessage());
+                throw r.bad(
+                        "password-hash",
+                        "not a password hash (make one with ./gateway hash-password): " + e.getMessage());
             }
         }
         if (plain == null) {

@@ -74,7 +74,8 @@ public final class TcprPlugin implements ProtocolPlugin {
             String path = "gateway.tcpr.listeners[" + i + "]";
             ConfigValue entry = entries.get(i);
             if (entry.valueType() != ConfigValueType.OBJECT) {
-                throw new ConfigException.BadValue(entry.origin(), path, "expected a listener object { port = ..., process = ... }");
+                throw new ConfigException.BadValue(
+                        entry.origin(), path, "expected a listener object { port = ..., process = ... }");
             }
             settings.add(TcprListenerSettings.parse(
                     ((com.typesafe.config.ConfigObject) entry).toConfig(), path, context.passwordHasher()));

@@ -10,8 +10,8 @@ import io.procgate.host.ProcessStatus;
 import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
-import io.procgate.host.Supervision;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +42,7 @@ final class FakeHost implements ProcessHost {
     }
 
     @Override
-    public CompletableFuture<StartResult> start(
-            String name, ProcessSpec spec, String owner, Supervision supervision) {
+    public CompletableFuture<StartResult> start(String name, ProcessSpec spec, String owner, Supervision supervision) {
         return CompletableFuture.completedFuture(StartResult.failed("fake host"));
     }
 

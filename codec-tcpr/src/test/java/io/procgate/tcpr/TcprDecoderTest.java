@@ -116,9 +116,7 @@ class TcprDecoderTest {
     void overLongCommandIsReportedOnceAndTheNextLineIsRead() {
         EmbeddedChannel ch = new EmbeddedChannel(new TcprDecoder());
         ch.writeInbound(Unpooled.copiedBuffer("pw\n" + "y".repeat(MAX + 1) + "\r\nnext\n", UTF_8));
-        assertThat(drain(ch))
-                .extracting(TcprDecoderTest::describe)
-                .containsExactly("P:pw:LF", "TOO_LONG", "C:next");
+        assertThat(drain(ch)).extracting(TcprDecoderTest::describe).containsExactly("P:pw:LF", "TOO_LONG", "C:next");
         assertFalse(ch.finish());
     }
 
@@ -161,7 +159,9 @@ class TcprDecoderTest {
             byte[] input = randomStream(random, max);
             List<String> expected = Reference.decode(input, max);
             for (int split = 0; split <= input.length; split++) {
-                assertThat(decodeInTwo(input, split, max)).as("round %d split %d", round, split).isEqualTo(expected);
+                assertThat(decodeInTwo(input, split, max))
+                        .as("round %d split %d", round, split)
+                        .isEqualTo(expected);
             }
         }
     }

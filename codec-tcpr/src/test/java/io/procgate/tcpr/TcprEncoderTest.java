@@ -61,7 +61,8 @@ class TcprEncoderTest {
             encoder.newline(TcprNewline.CRLF);
             ch.writeOutbound(new TcprShutdown(LocalTime.of(12, 34, 56)));
             assertThat(drain(ch))
-                    .containsExactly("00:00:01TCPR: server shutting down.\n", "12:34:56TCPR: server shutting down.\r\n");
+                    .containsExactly(
+                            "00:00:01TCPR: server shutting down.\n", "12:34:56TCPR: server shutting down.\r\n");
             assertFalse(ch.finish());
         }
     }
@@ -75,7 +76,9 @@ class TcprEncoderTest {
         ch.writeOutbound(TcprLine.of(TIME, content));
         assertThat(drain(ch))
                 .containsExactly(
-                        "[07:05:09] " + "a".repeat(MAX) + "\r\n", "[07:05:09] " + "b".repeat(MAX) + "\r\n", "[07:05:09] c\r\n");
+                        "[07:05:09] " + "a".repeat(MAX) + "\r\n",
+                        "[07:05:09] " + "b".repeat(MAX) + "\r\n",
+                        "[07:05:09] c\r\n");
         assertFalse(ch.finish());
     }
 

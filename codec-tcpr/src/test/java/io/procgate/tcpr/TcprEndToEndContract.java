@@ -78,7 +78,8 @@ abstract class TcprEndToEndContract {
     static String command(TcprTestClient c, String command, String sent, String newline, String answer)
             throws IOException {
         c.send(command + sent);
-        assertThat(c.lineContaining("RCON command from")).matches(TS + "RCON command from 127\\.0\\.0\\.1:\\d+ :" + newline);
+        assertThat(c.lineContaining("RCON command from"))
+                .matches(TS + "RCON command from 127\\.0\\.0\\.1:\\d+ :" + newline);
         assertThat(c.line()).matches(TS + Pattern.quote(command) + newline);
         return c.lineContaining(answer);
     }
@@ -195,7 +196,8 @@ abstract class TcprEndToEndContract {
             start(s, "kag", "0.05");
             try (TcprTestClient c = TcprTestClient.connect(s.port(0))) {
                 long before = s.host().status("kag").orElseThrow().nextLine();
-                await().atMost(WAIT).until(() -> s.host().status("kag").orElseThrow().nextLine() >= before + 5);
+                await().atMost(WAIT)
+                        .until(() -> s.host().status("kag").orElseThrow().nextLine() >= before + 5);
                 assertThat(c.silentFor(300)).isTrue();
                 c.send("secr");
                 assertThat(c.silentFor(200)).isTrue();
@@ -203,6 +205,23 @@ abstract class TcprEndToEndContract {
                 // the very first bytes are the authenticated line
                 assertThat(c.line()).matches(AUTHENTICATED + "\n");
                 assertThat(c.line()).matches(TS + "tick \\d+\n");
+            }
+        }
+    }
+
+    @Test
+    void aScriptThatSendsItsLinesAndHalfClosesHasThemCarriedOut() throws Exception {
+        try (TcprServer s = serve(listener("kag", ""))) {
+            start(s, "kag", "0");
+            try (TcprTestClient c = TcprTestClient.connect(s.port(0))) {
+                // printf 'secret\n/players\n' | nc -N 127.0.0.1 PORT
+                c.send("secret\n/players\n");
+                c.socket().shutdownOutput();
+                assertThat(c.line()).matches(AUTHENTICATED + "\n");
+                assertThat(c.lineContaining("[players]")).matches(TS + "\\[players\\] alice bob\n");
+                s.host().stop("kag").join();
+                assertThat(c.lineMatching(l -> !l.startsWith("["))).matches(SHUTDOWN + "\n");
+                assertThat(c.line()).isNull();
             }
         }
     }
@@ -221,8 +240,7 @@ abstract class TcprEndToEndContract {
 
     @Test
     void twoListenersOnTwoProcessesAndAThirdOnTheFirstProcess() throws Exception {
-        try (TcprServer s = serve(
-                listener("kag", ""), listener("mc", ""), listener("kag", ", timestamps = false"))) {
+        try (TcprServer s = serve(listener("kag", ""), listener("mc", ""), listener("kag", ", timestamps = false"))) {
             start(s, "kag", "0");
             start(s, "mc", "0");
             try (TcprTestClient kag = authenticated(s, 0, "\n");
@@ -250,8 +268,7 @@ abstract class TcprEndToEndContract {
         try (TcprServer s = serve(listener("later", ""))) {
             try (TcprTestClient c = authenticated(s, 0, "\r\n")) {
                 c.send("anyone there?\r\n");
-                assertThat(c.line())
-                        .matches(TS + "\\[gateway\\] process later is not running, line not delivered\r\n");
+                assertThat(c.line()).matches(TS + "\\[gateway\\] process later is not running, line not delivered\r\n");
                 start(s, "later", "0");
                 assertThat(c.line()).matches(TS + "Server started\r\n");
                 assertThat(command(c, "now", "\r\n", "you said")).matches(TS + "you said: now\r\n");
@@ -288,8 +305,8 @@ abstract class TcprEndToEndContract {
             start(s, "kag", "0.1");
             try (Socket socket = new Socket("127.0.0.1", s.port(0))) {
                 socket.setSoTimeout(TcprTestClient.TIMEOUT_MILLIS);
-                BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream out = socket.getOutputStream();
                 out.write("secret\n".getBytes(StandardCharsets.UTF_8));
                 List<String> lines = new ArrayList<>();
@@ -330,9 +347,11 @@ abstract class TcprEndToEndContract {
                     }
                 }
                 // each line leaves in its own write: a chunk never holds part of a line
-                assertThat(chunks).allSatisfy(chunk -> assertThat(chunk)
-                        .endsWith("\n")
-                        .satisfies(ch -> assertThat(ch.split("\n")).allMatch(l -> KAG_LINE.matcher(l).find())));
+                assertThat(chunks)
+                        .allSatisfy(chunk -> assertThat(chunk)
+                                .endsWith("\n")
+                                .satisfies(ch -> assertThat(ch.split("\n"))
+                                        .allMatch(l -> KAG_LINE.matcher(l).find())));
                 assertThat(chunks.get(0)).startsWith("[").contains("is now authenticated");
                 c.send("/quit\n");
                 StringBuilder rest = new StringBuilder();
@@ -360,7 +379,8 @@ abstract class TcprEndToEndContract {
                 // from here on the slow client reads nothing until the flood is over
                 fast.send("/flood " + flood + "\n");
                 String all = fast.rawUntil("flood done");
-                List<String> floodLines = all.lines().filter(l -> l.contains(" flood line ")).toList();
+                List<String> floodLines =
+                        all.lines().filter(l -> l.contains(" flood line ")).toList();
                 assertThat(floodLines).hasSize(flood);
                 for (int i = 0; i < flood; i++) {
                     assertThat(floodLines.get(i)).startsWith("[").contains("] " + (i + 1) + " flood line ");
@@ -369,7 +389,9 @@ abstract class TcprEndToEndContract {
                 long last = 0;
                 String missed = null;
                 for (int read = 0; missed == null; read++) {
-                    assertThat(read).as("lines read without a missed-lines notice").isLessThan(flood + 100);
+                    assertThat(read)
+                            .as("lines read without a missed-lines notice")
+                            .isLessThan(flood + 100);
                     String line = slow.line();
                     assertThat(line).matches(TS + ".*\n");
                     if (line.contains("[gateway] missed ")) {

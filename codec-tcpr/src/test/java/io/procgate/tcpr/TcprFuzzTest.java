@@ -55,14 +55,17 @@ class TcprFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel(encoder);
         ch.writeOutbound(new TcprLine(time, Unpooled.wrappedBuffer(content)));
 
-        byte[] prefix = timestamps ? String.format("[%tT] ", time).getBytes(java.nio.charset.StandardCharsets.US_ASCII) : new byte[0];
+        byte[] prefix = timestamps
+                ? String.format("[%tT] ", time).getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : new byte[0];
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         int lines = 0;
         for (ByteBuf b; (b = ch.readOutbound()) != null; lines++) {
             byte[] line = ByteBufUtil.getBytes(b);
             b.release();
             assertThat(Arrays.copyOfRange(line, 0, prefix.length)).isEqualTo(prefix);
-            assertThat(Arrays.copyOfRange(line, line.length - newline.length(), line.length)).isEqualTo(newline.bytes());
+            assertThat(Arrays.copyOfRange(line, line.length - newline.length(), line.length))
+                    .isEqualTo(newline.bytes());
             int payload = line.length - prefix.length - newline.length();
             assertThat(payload).isBetween(content.length == 0 ? 0 : 1, max);
             joined.write(line, prefix.length, payload);

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.procgate.host.StdinResult;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /** The TCPR pipeline on embedded channels, with a fake process host and a fixed clock. */
 class TcprHandlerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:34:56Z"), ZoneOffset.UTC);
-    private static final String AUTHENTICATED = "[12:34:56] TCP RCON Connection from 127.0.0.1:46997 is now authenticated";
+    private static final String AUTHENTICATED =
+            "[12:34:56] TCP RCON Connection from 127.0.0.1:46997 is now authenticated";
 
     private final FakeHost host = new FakeHost();
     private final FakeAuth.Throttle throttle = new FakeAuth.Throttle();
@@ -100,7 +102,8 @@ class TcprHandlerTest {
         host.print("hello");
         host.exit();
         assertThat(received(ch))
-                .containsExactly(AUTHENTICATED + "\r\n", "[12:34:56] hello\r\n", "12:34:56TCPR: server shutting down.\r\n");
+                .containsExactly(
+                        AUTHENTICATED + "\r\n", "[12:34:56] hello\r\n", "12:34:56TCPR: server shutting down.\r\n");
         assertThat(ch.isOpen()).isFalse();
         ch.finishAndReleaseAll();
     }
@@ -216,6 +219,36 @@ class TcprHandlerTest {
                         "[12:34:56] one\n",
                         "[12:34:56] RCON command from 127.0.0.1:46997 :\n",
                         "[12:34:56] two\n");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void linesSentJustBeforeAHalfCloseAreCarriedOutAndOutputGoesOn() {
+        EmbeddedChannel ch = connect(listener());
+        ch.writeInbound(Unpooled.copiedBuffer("secret\n/players\n", UTF_8));
+        // the client shuts down its sending side while the password is being checked
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        ch.runPendingTasks();
+        assertThat(host.stdin).containsExactly("kag:/players");
+        host.print("answer");
+        assertThat(received(ch))
+                .containsExactly(
+                        AUTHENTICATED + "\n",
+                        "[12:34:56] RCON command from 127.0.0.1:46997 :\n",
+                        "[12:34:56] /players\n",
+                        "[12:34:56] answer\n");
+        assertThat(ch.isOpen()).isTrue();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aHalfCloseBeforeThePasswordClosesWithoutCountingAsAFailure() {
+        EmbeddedChannel ch = connect(listener());
+        ch.writeInbound(Unpooled.copiedBuffer("secr", UTF_8));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(throttle.failures).isEmpty();
+        assertThat(received(ch)).isEmpty();
         ch.finishAndReleaseAll();
     }
 

@@ -27,7 +27,9 @@ class TcprPluginTest {
     private final FakeHost host = new FakeHost();
 
     private List<ListenerDefinition> listeners(String hocon) {
-        Config gateway = ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve();
+        Config gateway = ConfigFactory.parseString(hocon)
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
         Config tcpr = gateway.getConfig("gateway.tcpr");
         return new TcprPlugin(Clock.systemUTC(), Runnable::run).listeners(context(tcpr));
     }
@@ -79,7 +81,8 @@ class TcprPluginTest {
 
     @Test
     void isFoundByServiceLoader() {
-        assertThat(ServiceLoader.load(ProtocolPlugin.class).stream().map(p -> p.get().name()))
+        assertThat(ServiceLoader.load(ProtocolPlugin.class).stream()
+                        .map(p -> p.get().name()))
                 .contains("tcpr");
     }
 
@@ -103,8 +106,9 @@ class TcprPluginTest {
 
     @Test
     void everyKeyIsRead() {
-        TcprListenerSettings s = settings("host = \"::1\", port = 0, process = mc, password = plain, timestamps = false,"
-                + " max-clients = 3, auth-timeout = 500ms, client-buffer = 64KiB");
+        TcprListenerSettings s =
+                settings("host = \"::1\", port = 0, process = mc, password = plain, timestamps = false,"
+                        + " max-clients = 3, auth-timeout = 500ms, client-buffer = 64KiB");
         assertThat(s.bindAddress()).isEqualTo(new BindAddress.Tcp("::1", 0));
         assertThat(s.process()).isEqualTo("mc");
         assertThat(s.password().isPlainText()).isTrue();
@@ -167,8 +171,7 @@ class TcprPluginTest {
         assertThatThrownBy(() -> settings("process = a"))
                 .isInstanceOf(ConfigException.BadValue.class)
                 .hasMessageContaining("gateway.tcpr.listeners[0].password");
-        assertThatThrownBy(() -> settings("process = a, password = \"\""))
-                .hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> settings("process = a, password = \"\"")).hasMessageContaining("must not be empty");
         assertThatThrownBy(() -> settings("process = a, password = x, password-hash = \"fake:x\""))
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> settings("process = a, password-hash = \"md5:x\""))
