@@ -96,6 +96,10 @@ final class TcprListener {
         shutdownAll("listener closed");
     }
 
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
     TcprListenerSettings settings() {
         return settings;
     }
@@ -153,7 +157,8 @@ final class TcprListener {
     void join(TcprClient client) {
         clients.add(client);
         // a client that joined as the listener closed must not be left behind
-        if (server.get() != null && !server.get().isOpen()) {
+        Channel serverChannel = server.get();
+        if (isClosed() || serverChannel != null && !serverChannel.isOpen()) {
             leave(client);
             client.shutdown(now());
         }

@@ -41,7 +41,7 @@ class TcprDecoderTest {
     void nothingIsDecodedBeforeTheNewline() {
         EmbeddedChannel ch = new EmbeddedChannel(new TcprDecoder());
         ch.writeInbound(Unpooled.copiedBuffer("secret\r", UTF_8));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         ch.writeInbound(Unpooled.copiedBuffer("\n", UTF_8));
         TcprPassword password = ch.readInbound();
         assertThat(password.newline()).isEqualTo(TcprNewline.CRLF);
@@ -71,7 +71,7 @@ class TcprDecoderTest {
         byte[] input = {'p', '\n', (byte) 0xff, (byte) 0xc3, 0, (byte) 0x80, '\n'};
         EmbeddedChannel ch = new EmbeddedChannel(new TcprDecoder());
         ch.writeInbound(Unpooled.wrappedBuffer(input));
-        assertThat((Object) ch.readInbound()).isInstanceOf(TcprPassword.class);
+        assertThat(ch.<Object>readInbound()).isInstanceOf(TcprPassword.class);
         TcprCommand command = ch.readInbound();
         assertThat(command.line()).containsExactly((byte) 0xff, (byte) 0xc3, 0, (byte) 0x80);
         assertFalse(ch.finish());
@@ -97,7 +97,7 @@ class TcprDecoderTest {
                 .isInstanceOf(TcprCodecException.class)
                 .hasMessageContaining("password line longer than 16384");
         ch.writeInbound(Unpooled.copiedBuffer("pw\ncmd\n", UTF_8));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         assertFalse(ch.finish());
     }
 
@@ -106,7 +106,7 @@ class TcprDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(new TcprDecoder());
         // MAX bytes and a \r may still be a MAX-byte password with \r\n
         ch.writeInbound(Unpooled.copiedBuffer("x".repeat(MAX) + "\r", UTF_8));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.copiedBuffer("x", UTF_8)))
                 .isInstanceOf(TcprCodecException.class);
         assertFalse(ch.finish());
@@ -124,13 +124,13 @@ class TcprDecoderTest {
     void endlessCommandIsReportedAtOnceAndNeverBuffered() {
         EmbeddedChannel ch = new EmbeddedChannel(new TcprDecoder());
         ch.writeInbound(Unpooled.copiedBuffer("pw\n", UTF_8));
-        assertThat((Object) ch.readInbound()).isInstanceOf(TcprPassword.class);
+        assertThat(ch.<Object>readInbound()).isInstanceOf(TcprPassword.class);
         for (int i = 0; i < 10; i++) {
             ch.writeInbound(Unpooled.copiedBuffer("z".repeat(MAX), UTF_8));
             if (i == 1) {
-                assertThat((Object) ch.readInbound()).isSameAs(TcprLineTooLong.INSTANCE);
+                assertThat(ch.<Object>readInbound()).isSameAs(TcprLineTooLong.INSTANCE);
             }
-            assertThat((Object) ch.readInbound()).isNull();
+            assertThat(ch.<Object>readInbound()).isNull();
         }
         ch.writeInbound(Unpooled.copiedBuffer("zzz\nafter\n", UTF_8));
         TcprCommand after = ch.readInbound();

@@ -287,7 +287,7 @@ abstract class TcprEndToEndContract {
                     TcprTestClient b = TcprTestClient.connect(s.port(0));
                     TcprTestClient c = TcprTestClient.connect(s.port(0))) {
                 assertThat(c.endsWithoutAByte()).isTrue();
-                b.close();
+                b.socket().close();
                 await().atMost(WAIT).untilAsserted(() -> {
                     try (TcprTestClient d = TcprTestClient.connect(s.port(0))) {
                         d.send("secret\n");
