@@ -27,11 +27,11 @@ final class ConsoleScript {
                 /players) echo "[players] alice bob" ;;
                 /long) head -c 40000 /dev/zero | tr '\\0' L; echo ;;
                 /flood*)
-                  # N lines of about 100 bytes, in batches of 100 a few milliseconds apart
+                  # N lines of about 100 bytes, in batches of 500 some milliseconds apart
                   n=${line#/flood }; i=0
                   while [ $i -lt "$n" ]; do
-                    seq $((i + 1)) $((i + 100)) | sed 's/$/ flood line padded to make it about one hundred bytes long ............/'
-                    i=$((i + 100)); sleep 0.005
+                    seq $((i + 1)) $((i + 500)) | sed 's/$/ flood line padded to make it about one hundred bytes long ............/'
+                    i=$((i + 500)); sleep 0.02
                   done
                   echo "flood done" ;;
                 /utf8) printf 'bad \\377\\376 bytes\\n' ;;
