@@ -30,7 +30,12 @@ class GatewayCrashTest {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(
-                java, "-cp", System.getProperty("java.class.path"), HostRunner.class.getName(), data.toString()));
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostRunner.class.getName(),
+                data.toString()));
         if (switchUser) {
             command.add(runAs);
         }
