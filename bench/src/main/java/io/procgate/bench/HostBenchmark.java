@@ -1,5 +1,6 @@
 package io.procgate.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.procgate.host.HistorySlice;
@@ -9,9 +10,11 @@ import io.procgate.host.ProcessStatus;
 import io.procgate.host.epoll.EpollProcessHost;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -139,15 +142,27 @@ public final class HostBenchmark {
         }
     }
 
-    private static void readAll(EpollProcessHost host, long from) {
-        long next = from;
-        while (true) {
-            HistorySlice slice = host.read("reader", next, 64L << 20).orElseThrow();
-            long count = slice.lineCount();
-            next = slice.nextLine();
-            slice.release();
-            if (count == 0) {
-                return;
+    /**
+     * Reads from {@code from} to the end in 64 MiB answers (as tcprocd's cat does) and hands every
+     * byte to the kernel by writing it to /dev/null, as the baseline {@code tail > /dev/null} does.
+     */
+    private static void readAll(EpollProcessHost host, long from) throws IOException {
+        try (FileChannel sink = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE)) {
+            long next = from;
+            while (true) {
+                HistorySlice slice = host.read("reader", next, 64L << 20).orElseThrow();
+                try {
+                    ByteBuf data = slice.data();
+                    while (data.isReadable()) {
+                        data.readBytes(sink, data.readableBytes());
+                    }
+                    next = slice.nextLine();
+                    if (slice.lineCount() == 0) {
+                        return;
+                    }
+                } finally {
+                    slice.release();
+                }
             }
         }
     }

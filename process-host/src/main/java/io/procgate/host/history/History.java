@@ -359,11 +359,14 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Reads {@code [start, end)} of the data file into pooled pieces of at most {@link #READ_PIECE_BYTES},
-     * so that large reads reuse the allocator's memory instead of faulting in fresh pages.
+     * {@code [start, end)} of the data file: a view of the segment's mapping, or, for a segment too
+     * large to map, a copy in pooled pieces of at most {@link #READ_PIECE_BYTES}.
      */
     private static ByteBuf readData(HistorySegment segment, long start, long end, ByteBufAllocator alloc)
             throws IOException {
+        if (segment.mappable(end)) {
+            return segment.view(start, end);
+        }
         long size = end - start;
         if (size <= READ_PIECE_BYTES) {
             return readPiece(segment, start, (int) size, alloc);

@@ -1,8 +1,11 @@
 package io.procgate.host.history;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,13 @@ final class HistorySegment {
     private volatile long committedLines;
     private volatile long committedBytes;
     private volatile boolean deleted;
+    /**
+     * A read-only mapping of the data file's first {@code capacity()} bytes, shared by readers and
+     * replaced by a larger one when they need more of a growing segment. Readers get views of it:
+     * no copy, and pages once faulted in stay mapped. The file is never truncated while mapped
+     * (only {@link #recover} truncates, before any reader), so a view never points past its end.
+     */
+    private volatile MappedByteBuffer mapping;
 
     private HistorySegment(long firstLine, Path dataPath, Path indexPath, FileChannel data, FileChannel index) {
         this.firstLine = firstLine;
@@ -166,6 +176,26 @@ final class HistorySegment {
         ByteBuffer one = ByteBuffer.allocate(INDEX_ENTRY_BYTES);
         readFully(index, one, (i - 1) * INDEX_ENTRY_BYTES);
         return offset(one.getLong(0));
+    }
+
+    /** Whether {@link #view} can serve this segment (a mapping is limited to 2 GiB). */
+    boolean mappable(long end) {
+        return end <= Integer.MAX_VALUE;
+    }
+
+    /** A read-only view of data bytes {@code [from, to)}, which must be committed. */
+    ByteBuf view(long from, long to) throws IOException {
+        MappedByteBuffer m = mapping;
+        if (m == null || m.capacity() < to) {
+            synchronized (this) {
+                m = mapping;
+                if (m == null || m.capacity() < to) {
+                    m = data.map(FileChannel.MapMode.READ_ONLY, 0, Math.max(to, committedBytes));
+                    mapping = m;
+                }
+            }
+        }
+        return Unpooled.wrappedBuffer(m.slice((int) from, (int) (to - from)));
     }
 
     void readData(ByteBuffer into, long position) throws IOException {
