@@ -70,19 +70,24 @@ public final class InputPipe implements EpollIoHandle {
             queuedBytes.addAndGet(-bytes.length);
             return false;
         }
-        loop.execute(() -> {
-            if (closed) {
-                queuedBytes.addAndGet(-bytes.length);
-                return;
-            }
-            // Native writes need direct memory.
-            ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
-            queue.add(buf);
-            if (!waitingForRoom) {
-                flush();
-            }
-        });
+        if (loop.inEventLoop()) {
+            enqueue(bytes); // no task hop when the caller already runs on the pipe's loop
+        } else {
+            loop.execute(() -> enqueue(bytes));
+        }
         return true;
+    }
+
+    private void enqueue(byte[] bytes) {
+        if (closed) {
+            queuedBytes.addAndGet(-bytes.length);
+            return;
+        }
+        // Native writes need direct memory.
+        queue.add(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
+        if (!waitingForRoom) {
+            flush();
+        }
     }
 
     public boolean isClosed() {
