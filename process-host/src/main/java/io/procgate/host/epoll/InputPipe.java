@@ -27,6 +27,11 @@ public final class InputPipe implements EpollIoHandle {
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private IoRegistration registration;
     private boolean waitingForRoom;
+    private boolean flushScheduled;
+    /** Buffers per writev; the kernel's IOV_MAX is 1024. */
+    private static final int MAX_WRITEV_BUFFERS = 64;
+
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_WRITEV_BUFFERS];
     private volatile boolean closed;
 
     public InputPipe(FileDescriptor fd, IoEventLoop loop, long maxQueuedBytes) {
@@ -85,8 +90,11 @@ public final class InputPipe implements EpollIoHandle {
         }
         // Native writes need direct memory.
         queue.add(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
-        if (!waitingForRoom) {
-            flush();
+        // Coalesce: lines offered in the same loop iteration (several clients' commands) go out
+        // in one write, and the child wakes once for them.
+        if (!waitingForRoom && !flushScheduled) {
+            flushScheduled = true;
+            loop.execute(this::scheduledFlush);
         }
     }
 
@@ -106,24 +114,49 @@ public final class InputPipe implements EpollIoHandle {
         }
     }
 
+    /** Runs once per batch of offers: everything queued by then goes out in one writev. */
+    private void scheduledFlush() {
+        flushScheduled = false;
+        if (!closed && !waitingForRoom) {
+            flush();
+        }
+    }
+
     private void flush() {
-        ByteBuf head;
-        while ((head = queue.peek()) != null) {
-            int n;
+        while (!queue.isEmpty()) {
+            int count = 0;
+            long total = 0;
+            for (ByteBuf buf : queue) {
+                gather[count++] = buf.nioBuffer();
+                total += buf.readableBytes();
+                if (count == MAX_WRITEV_BUFFERS) {
+                    break;
+                }
+            }
+            long written;
             try {
-                ByteBuffer nio = head.nioBuffer();
-                n = fd.write(nio, nio.position(), nio.limit());
+                written = fd.writev(gather, 0, count, Long.MAX_VALUE);
             } catch (IOException e) {
                 close(); // EPIPE: the child does not read stdin any more
                 return;
+            } finally {
+                java.util.Arrays.fill(gather, 0, count, null);
             }
-            if (n <= 0) {
+            if (written <= 0) {
                 break;
             }
-            head.skipBytes(n);
-            queuedBytes.addAndGet(-n);
-            if (!head.isReadable()) {
-                queue.poll().release();
+            queuedBytes.addAndGet(-written);
+            for (long left = written; left > 0; ) {
+                ByteBuf head = queue.peek();
+                int n = (int) Math.min(left, head.readableBytes());
+                head.skipBytes(n);
+                left -= n;
+                if (!head.isReadable()) {
+                    queue.poll().release();
+                }
+            }
+            if (written < total) {
+                break; // the pipe is full
             }
         }
         boolean wait = !queue.isEmpty();
