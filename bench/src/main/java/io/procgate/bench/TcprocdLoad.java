@@ -52,8 +52,8 @@ public final class TcprocdLoad {
         if (mode.equals("list") || mode.equals("idle")) {
             request = "04list".getBytes(StandardCharsets.US_ASCII);
         } else if (mode.startsWith("command:")) {
-            request = ("07command" + field(2, mode.substring(8)) + field(3, "ping"))
-                    .getBytes(StandardCharsets.US_ASCII);
+            request =
+                    ("07command" + field(2, mode.substring(8)) + field(3, "ping")).getBytes(StandardCharsets.US_ASCII);
         } else {
             throw new IllegalArgumentException("mode: list, command:NAME or idle");
         }
@@ -134,7 +134,9 @@ public final class TcprocdLoad {
     }
 
     private static double percentile(long[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+        return sorted.length == 0
+                ? Double.NaN
+                : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
     }
 
     private static void authenticate(SocketChannel ch, byte[] auth) throws IOException {
@@ -234,7 +236,9 @@ public final class TcprocdLoad {
                 return -1;
             }
             if (buf.get(p + 2) != 'O' || statusLength != 2) {
-                String status = StandardCharsets.US_ASCII.decode(buf.slice(p + 2, statusLength)).toString();
+                String status = StandardCharsets.US_ASCII
+                        .decode(buf.slice(p + 2, statusLength))
+                        .toString();
                 throw new IOException("status " + status);
             }
             if (!listRequest) {

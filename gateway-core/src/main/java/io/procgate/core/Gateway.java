@@ -22,10 +22,8 @@ import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.PasswordHasher;
 import io.procgate.core.auth.Pbkdf2PasswordHasher;
 import io.procgate.core.auth.SlidingLoginThrottle;
-import io.procgate.core.auth.User;
 import io.procgate.core.auth.UserTableAuthenticator;
 import io.procgate.core.config.GatewaySettings;
-import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
@@ -40,7 +38,6 @@ import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
 import io.procgate.host.HostSettings;
 import io.procgate.host.ProcessHost;
-import io.procgate.host.RunAs;
 import io.procgate.host.epoll.EpollProcessHost;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -73,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     public static final String TLS_HANDLER = "tls";
 
     private final GatewaySettings settings;
+    private ConfiguredProcesses configured;
     private final Transports transport;
     private final IoEventLoopGroup bossGroup;
     private final IoEventLoopGroup workerGroup;
@@ -92,7 +90,8 @@ public final class Gateway implements AutoCloseable {
     /** Meters of the JVM, the protocols and the processes; exported by the http plugin. */
     private final GatewayMetrics metrics = new GatewayMetrics();
 
-    private final GatewayReadiness readiness = new GatewayReadiness(this::settings, () -> host);
+    private final GatewayReadiness readiness =
+            new GatewayReadiness(() -> configured == null ? List.of() : configured.autostartNames(), () -> host);
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
@@ -198,7 +197,8 @@ public final class Gateway implements AutoCloseable {
         synchronized (listeners) {
             listeners.forEach(b -> b.channel().config().setAutoRead(true));
         }
-        autostart();
+        configured = new ConfiguredProcesses(host);
+        configured.apply(settings);
         readiness.started();
         LOG.info(
                 "procgate started: {} listener(s), transport {}, data in {}",
@@ -294,35 +294,6 @@ public final class Gateway implements AutoCloseable {
         return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
-    private void autostart() {
-        for (ProcessSettings p : settings.processes().values()) {
-            if (!p.autostart()) {
-                continue;
-            }
-            RunAs runAs = settings.defaultRunAs();
-            // No owner: an owner no user name can equal (names are 1-99 characters), so only admins
-            // see it; the host records owners as strings.
-            String owner = p.owner() == null ? "" : p.owner();
-            if (p.owner() != null) {
-                User ownerUser = settings.users().get(p.owner());
-                if (ownerUser != null && ownerUser.runAs() != null) {
-                    runAs = ownerUser.runAs();
-                }
-            }
-            host.start(p.name(), p.spec(runAs), owner, p.supervision()).whenComplete((result, error) -> {
-                if (error != null) {
-                    LOG.error("autostart of {} failed", p.name(), error);
-                } else {
-                    LOG.info(
-                            "autostart of {}: {}{}",
-                            p.name(),
-                            result.outcome(),
-                            result.error() == null ? "" : " (" + result.error() + ")");
-                }
-            });
-        }
-    }
-
     /** The addresses {@code protocol}'s listeners are bound to, in listener order. */
     public List<SocketAddress> boundAddresses(String protocol) {
         List<SocketAddress> out = new ArrayList<>();
@@ -360,8 +331,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies what can change without a restart from a new configuration: the users table and the
-     * default run-as account. Listener changes need a restart (logged).
+     * Applies what can change without a restart from a new configuration: the users table, the
+     * default run-as account and the configured processes (added ones start, removed ones stop,
+     * changed ones restart, unchanged ones are untouched). Listener changes need a restart.
      *
      * @throws com.typesafe.config.ConfigException if {@code config} is invalid (nothing is changed)
      */
@@ -373,9 +345,13 @@ public final class Gateway implements AutoCloseable {
         }
         authenticator.replaceUsers(next.users().values());
         control.setDefaultRunAs(next.defaultRunAs());
+        if (configured != null) {
+            configured.apply(next);
+        }
         LOG.info(
-                "configuration reloaded: {} user(s); listener and process changes apply at the next start",
-                next.users().size());
+                "configuration reloaded: {} user(s), {} configured process(es); listener changes apply at the next start",
+                next.users().size(),
+                next.processes().size());
     }
 
     /** Stops listeners, then children (within shutdown-timeout), then connections and event loops. Idempotent. */

@@ -1,26 +1,29 @@
 package io.procgate.core;
 
-import io.procgate.core.config.GatewaySettings;
-import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.health.Readiness;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.ProcessState;
 import io.procgate.host.ProcessStatus;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The gateway's readiness: started (every listener bound and accepting), not stopping, and every
- * process with {@code autostart = true} in the current configuration running.
+ * process with {@code autostart = true} in the configuration last applied running.
  */
 final class GatewayReadiness implements Readiness {
-    private final Supplier<GatewaySettings> settings;
+    private final Supplier<? extends Collection<String>> autostartNames;
     private final Supplier<ProcessHost> host;
     private volatile boolean started;
     private volatile boolean stopping;
 
-    GatewayReadiness(Supplier<GatewaySettings> settings, Supplier<ProcessHost> host) {
-        this.settings = settings;
+    /**
+     * @param autostartNames the names of the configured processes that are started automatically,
+     *     as of the last (re)load
+     */
+    GatewayReadiness(Supplier<? extends Collection<String>> autostartNames, Supplier<ProcessHost> host) {
+        this.autostartNames = autostartNames;
         this.host = host;
     }
 
@@ -41,17 +44,14 @@ final class GatewayReadiness implements Readiness {
         if (!started || h == null) {
             return Optional.of("starting");
         }
-        for (ProcessSettings p : settings.get().processes().values()) {
-            if (!p.autostart()) {
-                continue;
-            }
-            Optional<ProcessStatus> status = h.status(p.name());
+        for (String name : autostartNames.get()) {
+            Optional<ProcessStatus> status = h.status(name);
             if (status.isEmpty()) {
-                return Optional.of("process " + p.name() + " is not started");
+                return Optional.of("process " + name + " is not started");
             }
             ProcessState state = status.get().state();
             if (state != ProcessState.RUNNING) {
-                return Optional.of("process " + p.name() + " is " + state.wireName());
+                return Optional.of("process " + name + " is " + state.wireName());
             }
         }
         return Optional.empty();

@@ -1,0 +1,35 @@
+package io.procgate.tcprocd;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where password checks run: a slow salted hash takes far too long for an event loop, which also
+ * serves other clients and the children's pipes. A few daemon threads (the work is CPU-bound, so
+ * no more than the cores), which end when idle; the queue is bounded by the connections waiting,
+ * each of which has stopped reading.
+ */
+final class TcprocdAuthExecutor {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private static final ThreadPoolExecutor EXECUTOR;
+
+    static {
+        int size = Math.max(1, Runtime.getRuntime().availableProcessors());
+        EXECUTOR = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "tcprocd-auth-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        EXECUTOR.allowCoreThreadTimeOut(true);
+    }
+
+    private TcprocdAuthExecutor() {}
+
+    static Executor get() {
+        return EXECUTOR;
+    }
+}

@@ -1,0 +1,106 @@
+package io.procgate.core;
+
+import io.procgate.core.auth.User;
+import io.procgate.core.config.GatewaySettings;
+import io.procgate.core.config.ProcessSettings;
+import io.procgate.host.ProcessHost;
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.RunAs;
+import io.procgate.host.Supervision;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the host in line with {@code gateway.processes}: at start, the {@code autostart} entries
+ * are started under supervision; at a reload, added entries start, removed ones stop, changed ones
+ * are stopped and started with their new definition, and unchanged ones are left alone (same pid).
+ */
+final class ConfiguredProcesses {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredProcesses.class);
+    /**
+     * The owner of an entry that names none: no user name can equal it (names have 1-99
+     * characters), so only admins see the process.
+     */
+    static final String NO_OWNER = "";
+
+    /** What the host runs for one entry: everything whose change calls for a restart. */
+    private record Launch(ProcessSpec spec, Supervision supervision, String owner, boolean autostart) {}
+
+    private final ProcessHost host;
+    private Map<String, Launch> applied = Map.of();
+
+    ConfiguredProcesses(ProcessHost host) {
+        this.host = host;
+    }
+
+    /** Applies {@code settings}' processes; the first call starts the autostart entries. */
+    synchronized void apply(GatewaySettings settings) {
+        Map<String, Launch> next = new HashMap<>();
+        for (ProcessSettings p : settings.processes().values()) {
+            next.put(p.name(), launchOf(p, settings));
+        }
+        for (Map.Entry<String, Launch> e : applied.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                LOG.info("{}: removed from the configuration: stopping it", e.getKey());
+                host.stop(e.getKey());
+            }
+        }
+        for (Map.Entry<String, Launch> e : next.entrySet()) {
+            String name = e.getKey();
+            Launch launch = e.getValue();
+            Launch before = applied.get(name);
+            if (before == null) {
+                if (launch.autostart()) {
+                    start(name, launch, "autostart");
+                }
+            } else if (!before.equals(launch)) {
+                LOG.info("{}: definition changed: restarting it", name);
+                host.stop(name).thenCompose(stopping -> host.whenStopped(name)).thenRun(() -> {
+                    if (launch.autostart()) {
+                        start(name, launch, "restart after a configuration change");
+                    }
+                });
+            }
+        }
+        applied = Map.copyOf(next);
+    }
+
+    /** The names of the applied entries with {@code autostart = true}, sorted (for readiness). */
+    synchronized java.util.List<String> autostartNames() {
+        return applied.entrySet().stream()
+                .filter(e -> e.getValue().autostart())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    private void start(String name, Launch launch, String why) {
+        host.start(name, launch.spec(), launch.owner(), launch.supervision()).whenComplete((result, error) -> {
+            if (error != null) {
+                LOG.error("{} of {} failed", why, name, error);
+            } else {
+                LOG.info(
+                        "{} of {}: {}{}",
+                        why,
+                        name,
+                        result.outcome(),
+                        result.error() == null ? "" : " (" + result.error() + ")");
+            }
+        });
+    }
+
+    private static Launch launchOf(ProcessSettings p, GatewaySettings settings) {
+        RunAs runAs = settings.defaultRunAs();
+        if (p.owner() != null) {
+            User owner = settings.users().get(p.owner());
+            if (owner != null && owner.runAs() != null) {
+                runAs = owner.runAs();
+            }
+        }
+        return new Launch(
+                p.spec(runAs), p.supervision(), Objects.requireNonNullElse(p.owner(), NO_OWNER), p.autostart());
+    }
+}

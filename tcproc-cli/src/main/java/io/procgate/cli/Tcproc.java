@@ -1,0 +1,206 @@
+package io.procgate.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tcproc}: the command-line client of a tcprocd gateway (docs/tcprocd.md).
+ *
+ * <pre>
+ * tcproc [-H HOST] [-P PORT] [-s SOCKET] [-u USER] list | start NAME COMMAND [PATH] | kill NAME
+ *        | cat NAME [FROM] | command NAME LINE | attach NAME
+ * </pre>
+ *
+ * The password comes from the environment variable {@code TCPROC_PASSWORD} or an interactive
+ * prompt, never from the command line. Exit status: 0 for {@code OK}; 1 for any other status (the
+ * status is printed on stderr); 2 for a usage error; 3 when the gateway cannot be reached or breaks
+ * the protocol.
+ */
+@Command(
+        name = "tcproc",
+        mixinStandardHelpOptions = true,
+        version = "tcproc 0.1",
+        description = "Controls processes of a tcprocd gateway.",
+        footer = {"", "The password is read from TCPROC_PASSWORD, or asked for on the terminal."})
+public final class Tcproc implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_STATUS = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_UNREACHABLE = 3;
+
+    /** Where the client reads and writes; the real console in {@link #main}, fakes in tests. */
+    record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, Supplier<char[]> console) {
+        static Io system() {
+            return new Io(System.in, System.out, System.err, System.getenv(), () -> {
+                java.io.Console console = System.console();
+                return console == null ? null : console.readPassword("Password: ");
+            });
+        }
+    }
+
+    @Option(
+            names = {"-H", "--host"},
+            paramLabel = "HOST",
+            description = "Gateway host (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(
+            names = {"-P", "--port"},
+            paramLabel = "PORT",
+            description = "Gateway TCP port (default: ${DEFAULT-VALUE}).")
+    int port = 20103;
+
+    @Option(
+            names = {"-s", "--socket"},
+            paramLabel = "PATH",
+            description = "Connect to this unix socket instead of TCP.")
+    Path socket;
+
+    @Option(
+            names = {"-u", "--user"},
+            paramLabel = "USER",
+            description = "User name over TCP (default: $TCPROC_USER, else your login).")
+    String user;
+
+    private final Io io;
+
+    Tcproc(Io io) {
+        this.io = io;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Io.system(), args));
+    }
+
+    /** Runs one command and returns the exit status. */
+    static int run(Io io, String... args) {
+        CommandLine commandLine = new CommandLine(new Tcproc(io));
+        commandLine.setOut(new java.io.PrintWriter(io.out(), true));
+        commandLine.setErr(new java.io.PrintWriter(io.err(), true));
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            io.err().println("tcproc: " + e.getMessage());
+            return EXIT_USAGE;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** No command given: show the usage. */
+    @Override
+    public Integer call() {
+        new CommandLine(new Tcproc(io)).usage(io.err());
+        return EXIT_USAGE;
+    }
+
+    @Command(name = "list", description = "Names of your running processes (an admin's: all).")
+    int list() {
+        return session(client -> client.list(io.out()));
+    }
+
+    @Command(name = "start", description = "Starts COMMAND (no shell; POSIX quoting) as NAME in PATH.")
+    int start(
+            @Parameters(paramLabel = "NAME") String name,
+            @Parameters(paramLabel = "COMMAND") String command,
+            @Parameters(paramLabel = "PATH", arity = "0..1") String path) {
+        return session(client -> client.start(name, command, path));
+    }
+
+    @Command(name = "kill", description = "Stops the process NAME and everything it started.")
+    int kill(@Parameters(paramLabel = "NAME") String name) {
+        return session(client -> client.kill(name));
+    }
+
+    @Command(name = "cat", description = "Prints the output of NAME from line FROM (default 0) to the end.")
+    int cat(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "FROM", arity = "0..1") Long from) {
+        long first = from == null ? 0 : from;
+        if (first < 0) {
+            io.err().println("tcproc: FROM must not be negative");
+            return EXIT_USAGE;
+        }
+        return session(client -> client.cat(name, first, io.out()));
+    }
+
+    @Command(name = "command", description = "Writes LINE to the standard input of NAME.")
+    int command(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "LINE") String line) {
+        return session(client -> client.command(name, line));
+    }
+
+    @Command(
+            name = "attach",
+            description = "Sends your input to NAME and prints its output, until it exits (Ctrl-C detaches).")
+    int attach(@Parameters(paramLabel = "NAME") String name) {
+        return session(client -> client.attach(name, io.in(), io.out()));
+    }
+
+    private interface Action {
+        void run(TcprocClient client) throws IOException, TcprocException;
+    }
+
+    private int session(Action action) {
+        String where = socket != null ? socket.toString() : host + ":" + port;
+        try (TcprocClient client = socket != null ? TcprocClient.unix(socket) : TcprocClient.tcp(host, port)) {
+            client.authenticate(userName(), this::password);
+            action.run(client);
+            io.out().flush();
+            return EXIT_OK;
+        } catch (TcprocException e) {
+            io.out().flush();
+            io.err()
+                    .println(
+                            e.status() != null
+                                    ? "tcproc: " + e.getMessage()
+                                    : "tcproc: " + where + ": " + e.getMessage());
+            return e.status() != null ? EXIT_STATUS : EXIT_UNREACHABLE;
+        } catch (IllegalArgumentException e) {
+            io.err().println("tcproc: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (NoPasswordException e) {
+            io.err().println("tcproc: " + e.getMessage());
+            return EXIT_STATUS;
+        } catch (IOException e) {
+            io.out().flush();
+            io.err().println("tcproc: " + where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return EXIT_UNREACHABLE;
+        }
+    }
+
+    private String userName() {
+        if (user != null) {
+            return user;
+        }
+        String fromEnv = io.env().get("TCPROC_USER");
+        return fromEnv != null ? fromEnv : System.getProperty("user.name");
+    }
+
+    private byte[] password() {
+        String fromEnv = io.env().get("TCPROC_PASSWORD");
+        if (fromEnv != null) {
+            return fromEnv.getBytes(StandardCharsets.UTF_8);
+        }
+        char[] typed = io.console().get();
+        if (typed == null) {
+            throw new NoPasswordException();
+        }
+        byte[] bytes = new String(typed).getBytes(StandardCharsets.UTF_8);
+        java.util.Arrays.fill(typed, '\0');
+        return bytes;
+    }
+
+    /** The server asked for a password and there is none to give. */
+    private static final class NoPasswordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoPasswordException() {
+            super("the gateway asks for a password: set TCPROC_PASSWORD or run on a terminal");
+        }
+    }
+}
