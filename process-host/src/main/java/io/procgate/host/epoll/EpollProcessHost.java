@@ -18,7 +18,7 @@ import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
-import io.procgate.host.spawn.CrashReaper;
+import io.procgate.host.spawn.GroupAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -58,7 +60,17 @@ public final class EpollProcessHost implements ProcessHost {
     private final IoEventLoopGroup loops;
     private final Path root;
     private final ChildLauncher launcher;
-    private final CrashReaper reaper;
+    private final GroupAgent groups;
+    /**
+     * Spawns children. One thread that lives as long as the host: a child's parent-death signal
+     * fires when the thread that spawned it ends, so never a pool thread that may retire.
+     */
+    private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "procgate-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ConcurrentHashMap<String, ManagedProcess> processes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -68,7 +80,7 @@ public final class EpollProcessHost implements ProcessHost {
         this.loops = loops;
         this.root = settings.dataDir().resolve(PROCESSES_DIR);
         this.launcher = new ChildLauncher(settings.allowRootChildren());
-        this.reaper = CrashReaper.start();
+        this.groups = GroupAgent.start();
         try {
             Files.createDirectories(root);
             try (Stream<Path> dirs = Files.list(root)) {
@@ -105,7 +117,7 @@ public final class EpollProcessHost implements ProcessHost {
         try {
             History history =
                     History.open(dir, settings.segmentBytes(), settings.retentionBytes(), settings.maxLineBytes());
-            return new ManagedProcess(name, dir, loop, history, launcher, reaper, settings.stdinBufferBytes());
+            return new ManagedProcess(name, dir, loop, history, launcher, spawner, groups, settings.stdinBufferBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open history of " + name, e);
         }
@@ -204,7 +216,8 @@ public final class EpollProcessHost implements ProcessHost {
                 await(CompletableFuture.runAsync(p::closeHistory, p.loop()), KILL_SETTLE_MILLIS);
             }
         }
-        reaper.close();
+        groups.close();
+        spawner.shutdown();
         LOG.info("process host closed");
     }
 

@@ -7,6 +7,7 @@ import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessState;
 import io.procgate.host.ProcessStatus;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.Signals;
 import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
@@ -15,8 +16,7 @@ import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
 import io.procgate.host.spawn.ChildLauncher;
-import io.procgate.host.spawn.CrashReaper;
-import io.procgate.host.spawn.GroupSignaller;
+import io.procgate.host.spawn.GroupAgent;
 import io.procgate.host.spawn.SpawnException;
 import io.procgate.host.spawn.Spawned;
 import java.io.IOException;
@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ final class ManagedProcess {
     private final IoEventLoop loop;
     private final History history;
     private final ChildLauncher launcher;
-    private final CrashReaper reaper;
+    private final Executor spawner;
+    private final GroupAgent groups;
     private final long stdinBufferBytes;
     private final CopyOnWriteArrayList<LineSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private final History.LineConsumer fanOut = this::deliver;
@@ -77,6 +79,7 @@ final class ManagedProcess {
 
     private ScheduledFuture<?> pendingRestart;
     private boolean hostClosing;
+    private boolean stopWhenStarted;
 
     ManagedProcess(
             String name,
@@ -84,10 +87,12 @@ final class ManagedProcess {
             IoEventLoop loop,
             History history,
             ChildLauncher launcher,
-            CrashReaper reaper,
+            Executor spawner,
+            GroupAgent groups,
             long stdinBufferBytes) {
         this.name = name;
-        this.reaper = reaper;
+        this.groups = groups;
+        this.spawner = spawner;
         this.dir = dir;
         this.loop = loop;
         this.history = history;
@@ -134,12 +139,16 @@ final class ManagedProcess {
             failureTimes.clear();
             restarts = 0;
             supervision = newSupervision;
-            result.complete(startOnLoop(newSpec, newOwner));
+            startOnLoop(newSpec, newOwner).thenAccept(result::complete);
         });
         return result;
     }
 
-    private StartResult startOnLoop(ProcessSpec newSpec, String newOwner) {
+    /**
+     * Spawns on the host's spawner thread (a spawn blocks for milliseconds; the loop must not), then
+     * wires the child's pipes on the loop. The name is {@code starting} meanwhile.
+     */
+    private CompletableFuture<StartResult> startOnLoop(ProcessSpec newSpec, String newOwner) {
         everStarted = true;
         runOwner = newOwner;
         if (newOwner != null && !newOwner.equals(owner)) {
@@ -147,35 +156,55 @@ final class ManagedProcess {
             owner = newOwner;
             writeOwner(dir, newOwner);
         }
-        Spawned spawned;
+        state = ProcessState.STARTING;
+        stopWhenStarted = false;
+        CompletableFuture<StartResult> result = new CompletableFuture<>();
+        CompletableFuture.supplyAsync(() -> spawn(newSpec), spawner)
+                .whenCompleteAsync((outcome, error) -> result.complete(finishStart(newSpec, outcome, error)), loop);
+        return result;
+    }
+
+    /** Runs on the spawner thread: a started child, or why it could not start. */
+    private Object spawn(ProcessSpec newSpec) {
         try {
-            spawned = launcher.launch(newSpec);
+            return launcher.launch(newSpec);
         } catch (SpawnException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new SpawnException("cannot execute " + newSpec.argv().get(0) + ": " + e);
+        }
+    }
+
+    private StartResult finishStart(ProcessSpec newSpec, Object outcome, Throwable error) {
+        spec = newSpec;
+        if (error != null || outcome instanceof SpawnException) {
+            SpawnException e = outcome instanceof SpawnException se
+                    ? se
+                    : new SpawnException("cannot execute " + newSpec.argv().get(0) + ": " + error);
             lastError = e.getMessage();
             LOG.warn("{}: start failed: {}", name, e.getMessage());
-            spec = newSpec;
-            if (!e.isRootRefusal() && supervision.policy() != io.procgate.host.RestartPolicy.NO) {
+            if (!e.isRootRefusal() && !hostClosing && supervision.policy() != RestartPolicy.NO) {
                 scheduleRestartAfterFailure(); // e.g. a missing file that a deploy will bring back
             } else {
                 state = ProcessState.EXITED;
             }
             return e.isRootRefusal() ? StartResult.refusedRoot() : StartResult.failed(e.getMessage());
         }
-        spec = newSpec;
+        Spawned spawned = (Spawned) outcome;
         run = spawned;
         stopRequested = false;
         stopped = new CompletableFuture<>();
         lastError = null;
         since = Instant.now();
         pid = spawned.process().pid();
-        reaper.add(pid); // setsid made the child its group's leader: pid = pgid
+        groups.add(pid); // setsid made the child its group's leader: pid = pgid
         output = new OutputPipe(spawned.output(), new OutputSink(spawned));
         output.register(loop);
         InputPipe input = new InputPipe(spawned.input(), loop, stdinBufferBytes);
         input.register();
         stdin = input;
         state = ProcessState.RUNNING;
-        spawned.process().onExit().whenCompleteAsync((p, error) -> onExit(spawned), loop);
+        spawned.process().onExit().whenCompleteAsync((p, ignored) -> onExit(spawned), loop);
         LOG.info("{}: started pid {}: {}", name, pid, newSpec.commandLine());
         for (LineSubscriber s : subscribers) {
             try {
@@ -184,7 +213,11 @@ final class ManagedProcess {
                 LOG.warn("{}: subscriber failed on start", name, e);
             }
         }
-        return StartResult.started(pid);
+        long startedPid = pid;
+        if (stopWhenStarted || hostClosing) {
+            stopOnLoop(); // a stop came while it was being spawned
+        }
+        return StartResult.started(startedPid);
     }
 
     CompletableFuture<StopResult> stop() {
@@ -194,6 +227,10 @@ final class ManagedProcess {
     }
 
     private StopResult stopOnLoop() {
+        if (state == ProcessState.STARTING) {
+            stopWhenStarted = true;
+            return StopResult.STOPPING;
+        }
         if (state == ProcessState.BACKOFF) {
             cancelPendingRestart();
             state = ProcessState.EXITED;
@@ -230,15 +267,15 @@ final class ManagedProcess {
 
     /** SIGTERM to the group now, SIGKILL to whatever of it is left after the grace period. */
     private void terminate(long group, Spawned target) {
-        GroupSignaller.signalGroup(group, Signals.SIGTERM);
+        groups.signal(group, Signals.SIGTERM);
         loop.schedule(
                 () -> {
                     if (run == target) {
                         LOG.warn("{}: still running {} after SIGTERM: SIGKILL", name, spec.killGrace());
                     }
                     // Also reaches descendants that outlived the leader.
-                    GroupSignaller.signalGroup(group, Signals.SIGKILL);
-                    reaper.remove(group);
+                    groups.signal(group, Signals.SIGKILL);
+                    groups.remove(group);
                 },
                 spec.killGrace().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -249,8 +286,8 @@ final class ManagedProcess {
         loop.execute(() -> {
             if (run != null) {
                 long group = run.process().pid();
-                GroupSignaller.signalGroup(group, Signals.SIGKILL);
-                reaper.remove(group);
+                groups.signal(group, Signals.SIGKILL);
+                groups.remove(group);
             }
         });
     }
@@ -307,16 +344,16 @@ final class ManagedProcess {
         if (descendantsHoldPipe && !stopRequested) {
             // The leader is gone but processes it started still hold its output: stop them too.
             LOG.info("{}: stopping what is left of process group {}", name, group);
-            GroupSignaller.signalGroup(group, Signals.SIGTERM);
+            groups.signal(group, Signals.SIGTERM);
             loop.schedule(
                     () -> {
-                        GroupSignaller.signalGroup(group, Signals.SIGKILL);
-                        reaper.remove(group);
+                        groups.signal(group, Signals.SIGKILL);
+                        groups.remove(group);
                     },
                     spec.killGrace().toMillis(),
                     TimeUnit.MILLISECONDS);
         } else if (!stopRequested) {
-            reaper.remove(group); // nothing of the group holds the output: it is gone
+            groups.remove(group); // nothing of the group holds the output: it is gone
         }
         for (LineSubscriber s : subscribers) {
             try {
@@ -370,10 +407,11 @@ final class ManagedProcess {
                         return;
                     }
                     restarts++;
-                    StartResult result = startOnLoop(restartSpec, runOwner);
-                    if (result.outcome() == StartResult.Outcome.STARTED) {
-                        LOG.info("{}: restarted (restart {}), pid {}", name, restarts, result.pid());
-                    }
+                    startOnLoop(restartSpec, runOwner).thenAccept(result -> {
+                        if (result.outcome() == StartResult.Outcome.STARTED) {
+                            LOG.info("{}: restarted (restart {}), pid {}", name, restarts, result.pid());
+                        }
+                    });
                 },
                 delay.toMillis(),
                 TimeUnit.MILLISECONDS);
