@@ -110,7 +110,8 @@ class ConfigReferenceTest {
     void listenerKeysAreTheOnesEachProtocolAccepts() {
         // the keys each plugin's settings class accepts (an unknown key fails the start)
         assertThat(keysUnder("gateway.tcprocd.listeners[]."))
-                .containsExactlyInAnyOrder("host", "port", "socket", "mode", "allow-unknown-users", "auth-timeout");
+                .containsExactlyInAnyOrder(
+                        "host", "port", "socket", "mode", "allow-unknown-users", "auth-timeout", "tls");
         assertThat(keysUnder("gateway.tcpr.listeners[]."))
                 .containsExactlyInAnyOrder(
                         "host",
