@@ -7,9 +7,7 @@ import io.procgate.host.HostSettings;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.epoll.EpollProcessHost;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * Usage: {@code HostBenchmark WORKDIR [ingest-MiB]}; prints a Markdown table.
  */
 public final class HostBenchmark {
-    private static final int LINE_BYTES = 100;
+    private static final int LINE_BYTES = Lines.LINE_BYTES;
     private static final int READ_LINES = 1_000_000;
     private static final int IDLE_CHILDREN = 1000;
     /** Each side is run this many times, alternating; the best time of each counts. */
@@ -63,7 +61,7 @@ public final class HostBenchmark {
     private static void ingest(Path work, long mib, MultiThreadIoEventLoopGroup loops) throws Exception {
         long lines = (mib << 20) / LINE_BYTES;
         Path file = work.resolve("lines-" + mib + "m.txt");
-        writeLines(file, lines);
+        Lines.write(file, lines);
         Path out = work.resolve("pipe-out.txt");
         // Warm the page cache so both sides read the file from memory.
         run("cat " + file + " > /dev/null");
@@ -107,14 +105,14 @@ public final class HostBenchmark {
         HistorySlice tail = host.read("ingest", lines - 1, Long.MAX_VALUE).orElseThrow();
         String last = tail.data().toString(StandardCharsets.US_ASCII);
         tail.release();
-        if (!last.equals(line(lines - 1))) {
+        if (!last.equals(Lines.line(lines - 1))) {
             throw new IllegalStateException("last line differs: " + last);
         }
     }
 
     private static void read(Path work, MultiThreadIoEventLoopGroup loops) throws Exception {
         Path file = work.resolve("lines-read.txt");
-        writeLines(file, READ_LINES);
+        Lines.write(file, READ_LINES);
         try (EpollProcessHost host = host(work.resolve("data-read"), loops)) {
             host.start("reader", ProcessSpec.of(List.of("cat", file.toString())), "bench")
                     .join();
@@ -187,22 +185,6 @@ public final class HostBenchmark {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static String line(long i) {
-        String prefix = String.format(Locale.ROOT, "line %012d ", i);
-        return prefix + "x".repeat(LINE_BYTES - 1 - prefix.length()) + "\n";
-    }
-
-    private static void writeLines(Path file, long lines) throws IOException {
-        if (Files.exists(file) && Files.size(file) == lines * LINE_BYTES) {
-            return;
-        }
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            for (long i = 0; i < lines; i++) {
-                out.write(line(i).getBytes(StandardCharsets.US_ASCII));
-            }
-        }
     }
 
     private static void run(String shell) {

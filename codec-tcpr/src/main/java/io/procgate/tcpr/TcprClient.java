@@ -76,6 +76,13 @@ final class TcprClient {
         }
     }
 
+    /** Lines dropped just before the end are announced before the shutdown line. */
+    private synchronized void announceMissed() {
+        if (!ending.get()) {
+            sender.announceMissed();
+        }
+    }
+
     /** The two lines that tell who sent what, kept together: no output line comes between them. */
     synchronized void echo(ByteBuf header, ByteBuf command) {
         if (!ending.get()) {
@@ -89,6 +96,7 @@ final class TcprClient {
      * the session was already ending.
      */
     boolean shutdown(LocalTime time) {
+        announceMissed();
         if (!markEnding()) {
             return false;
         }

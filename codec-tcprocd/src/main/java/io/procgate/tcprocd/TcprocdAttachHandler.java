@@ -52,26 +52,15 @@ final class TcprocdAttachHandler extends SimpleChannelInboundHandler<ByteBuf> {
     LineSubscriber subscriber(Channel channel) {
         BoundedLineSender sender = new BoundedLineSender(channel, BoundedLineSender.NEWLINE_TERMINATED, attachBuffer);
         return new LineSubscriber() {
-            /** Lines dropped since the last one sent: the sender announces them only before a next line. */
-            private long trailingDropped;
-
-            private long lastLine;
-
             @Override
             public void onLine(long lineNumber, ByteBuf content) {
-                long missedBefore = sender.missedTotal();
                 sender.send(lineNumber, content);
-                trailingDropped = sender.missedTotal() > missedBefore ? trailingDropped + 1 : 0;
-                lastLine = lineNumber;
             }
 
             @Override
             public void onExit(ExitStatus status) {
-                if (trailingDropped > 0) {
-                    // No line follows to carry the notice: say it now, so the client can cat them.
-                    channel.write(BoundedLineSender.NEWLINE_TERMINATED.missed(
-                            channel.alloc(), trailingDropped, lastLine + 1));
-                }
+                // No line follows to carry a pending notice: say it now, so the client can cat them.
+                sender.announceMissed();
                 // Queued after every line already sent: the client gets them all, then the close.
                 channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.procgate.core.testing.ChildGateway;
 import io.procgate.host.HistorySlice;
+import io.procgate.host.testing.Procs;
 import io.procgate.host.testing.TestHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,10 +91,10 @@ class SupervisionGatewayTest {
         config(keep + process("added", "sleep 600", ""));
         g.signal("HUP");
         await().atMost(WAIT).until(() -> startedPids(g).containsKey("added"));
-        await().atMost(WAIT).until(() -> !alive(gonePid));
-        assertThat(alive(keepPid)).isTrue();
+        await().atMost(WAIT).until(() -> !Procs.alive(gonePid));
+        assertThat(Procs.alive(keepPid)).isTrue();
         assertThat(countStarts(g, "keep")).isEqualTo(1);
-        assertThat(alive(startedPids(g).get("added"))).isTrue();
+        assertThat(Procs.alive(startedPids(g).get("added"))).isTrue();
 
         g.signal("TERM");
         assertThat(g.waitFor()).isZero();
@@ -132,7 +131,7 @@ class SupervisionGatewayTest {
         g.signal("TERM");
         assertThat(g.waitFor()).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(20));
-        assertThat(pids).noneMatch(SupervisionGatewayTest::alive);
+        assertThat(pids).noneMatch(Procs::alive);
 
         try (TestHost t = TestHost.open(tmp.resolve("data"))) {
             for (int i = 0; i < 5; i++) {
@@ -150,11 +149,12 @@ class SupervisionGatewayTest {
         ChildGateway first = gateway(conf);
         await().atMost(WAIT).until(() -> startedPids(first).containsKey("ticker"));
         long pid = startedPids(first).get("ticker");
-        await().atMost(WAIT).until(() -> groupMembers(pid) >= 2);
+        await().atMost(WAIT).until(() -> Procs.groupMembers(pid).size() >= 2);
         Thread.sleep(500);
         first.signal("KILL");
         first.waitFor();
-        await().atMost(Duration.ofSeconds(10)).until(() -> groupMembers(pid) == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Procs.groupMembers(pid).isEmpty());
 
         long linesAfterCrash;
         String historyAfterCrash;
@@ -182,31 +182,6 @@ class SupervisionGatewayTest {
                 secondRun.release();
             }
             assertThat(t.readAll("ticker")).startsWith(historyAfterCrash);
-        }
-    }
-
-    private static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (IOException gone) {
-            return false;
-        }
-    }
-
-    private static long groupMembers(long pgid) throws IOException {
-        try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
-            return dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .map(d -> {
-                        try {
-                            String stat = Files.readString(d.resolve("stat"));
-                            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        } catch (IOException gone) {
-                            return null;
-                        }
-                    })
-                    .filter(f -> f != null && !f[0].equals("Z") && Long.parseLong(f[2]) == pgid)
-                    .collect(Collectors.counting());
         }
     }
 }

@@ -2,7 +2,6 @@ package io.procgate.core.control;
 
 import io.procgate.core.auth.User;
 import io.procgate.core.net.PeerAddresses;
-import io.procgate.core.os.Passwd;
 import io.procgate.host.CommandLine;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
@@ -14,6 +13,7 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
+import io.procgate.host.os.Passwd;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -68,6 +68,8 @@ public final class BoundedLineSender {
     private final AtomicLong missedTotal = new AtomicLong();
     /** Lines dropped since the last missed notice; touched only by {@link #send}'s thread. */
     private long missedNow;
+    /** The number of the last output line offered to {@link #send}, or -1. */
+    private long lastLine = -1;
 
     public BoundedLineSender(Channel channel, LineFormat format, long maxPendingBytes) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -84,6 +86,9 @@ public final class BoundedLineSender {
      * @param content the line without {@code \n}; read, never retained or released
      */
     public void send(long lineNumber, ByteBuf content) {
+        if (lineNumber >= 0) {
+            lastLine = lineNumber;
+        }
         if (!channel.isActive()) {
             return;
         }
@@ -110,6 +115,22 @@ public final class BoundedLineSender {
             return;
         }
         write(framed);
+    }
+
+    /**
+     * The stream ends (the process exited): announces the lines dropped since the last notice now,
+     * since no next line will carry the notice. Call on {@link #send}'s thread.
+     *
+     * @return whether a notice was written
+     */
+    public boolean announceMissed() {
+        if (missedNow == 0 || !channel.isActive()) {
+            return false;
+        }
+        long count = missedNow;
+        missedNow = 0;
+        write(format.missed(channel.alloc(), count, lastLine + 1));
+        return true;
     }
 
     /** Lines dropped so far in all. */

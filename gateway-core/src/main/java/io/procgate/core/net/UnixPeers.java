@@ -2,7 +2,7 @@ package io.procgate.core.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.procgate.core.os.Passwd;
+import io.procgate.host.os.Passwd;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;

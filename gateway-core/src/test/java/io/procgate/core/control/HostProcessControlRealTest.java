@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.procgate.core.auth.User;
-import io.procgate.core.os.Passwd;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.Subscription;
+import io.procgate.host.os.Passwd;
 import io.procgate.host.testing.TestHost;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package io.procgate.core.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procgate.core.auth.User;
-import io.procgate.core.os.Passwd;
 import io.procgate.core.testing.FakeProcessHost;
 import io.procgate.core.testing.LogCapture;
 import io.procgate.host.RunAs;
+import io.procgate.host.os.Passwd;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -36,6 +36,8 @@ public final class ChildGateway implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "-Xmx128m",
                 "-XX:TieredStopAtLevel=1",
+                // as the launcher runs it: JDK 22+ warns on stderr without it
+                "--enable-native-access=ALL-UNNAMED",
                 "io.procgate.core.Main"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).start();

@@ -3,6 +3,7 @@ package io.procgate.host.spawn;
 import io.netty.channel.unix.FileDescriptor;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.RunAs;
+import io.procgate.host.os.Passwd;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class ChildLauncher {
         RunAs runAs = spec.runAs();
         int childUid = gatewayUid;
         if (runAs != null) {
-            account = Passwd.user(runAs.user());
+            account = lookup(runAs.user());
             if (account.isEmpty()) {
                 throw new SpawnException("run-as user " + runAs.user() + " does not exist");
             }
@@ -105,7 +106,7 @@ public final class ChildLauncher {
             Passwd.Account a = account.orElseThrow();
             int gid = a.gid();
             if (runAs.group() != null) {
-                gid = Passwd.group(runAs.group())
+                gid = Passwd.groupId(runAs.group())
                         .orElseThrow(() -> new SpawnException("run-as group " + runAs.group() + " does not exist"));
             }
             if (a.uid() != gatewayUid) {
@@ -132,6 +133,15 @@ public final class ChildLauncher {
             command.addAll(argv);
         }
         return command;
+    }
+
+    /** An account by login name or by numeric uid. */
+    private static Optional<Passwd.Account> lookup(String nameOrUid) {
+        Optional<Passwd.Account> byName = Passwd.system().byName(nameOrUid);
+        if (byName.isPresent() || nameOrUid.isEmpty() || !nameOrUid.chars().allMatch(Character::isDigit)) {
+            return byName;
+        }
+        return Passwd.system().byUid(Integer.parseInt(nameOrUid));
     }
 
     /** Finds the program as execvp would, so that "no such file" is an error of start, not an exit code. */

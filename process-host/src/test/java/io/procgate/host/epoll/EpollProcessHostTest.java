@@ -18,7 +18,8 @@ import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
-import io.procgate.host.spawn.Passwd;
+import io.procgate.host.os.Passwd;
+import io.procgate.host.testing.Procs;
 import io.procgate.host.testing.TestHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -187,12 +188,12 @@ class EpollProcessHostTest {
             start(host, "shell", "sh", "-c", "sleep 1000 & sleep 1000 & echo ready; wait");
             await().atMost(WAIT).until(() -> t.readAll("shell").equals("ready\n"));
             long pgid = host.status("shell").orElseThrow().pid();
-            assertThat(processesInGroup(pgid)).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(Procs.groupMembers(pgid)).hasSizeGreaterThanOrEqualTo(3);
             assertThat(host.stop("shell").join()).isEqualTo(StopResult.STOPPING);
             ProcessStatus status = awaitExit(host, "shell");
             assertThat(status.state()).isEqualTo(ProcessState.EXITED);
             assertThat(status.lastExit().signal()).isEqualTo(Signals.SIGTERM);
-            await().atMost(WAIT).until(() -> processesInGroup(pgid).isEmpty());
+            await().atMost(WAIT).until(() -> Procs.groupMembers(pgid).isEmpty());
             assertThat(host.stop("shell").join()).isEqualTo(StopResult.NOT_RUNNING);
         }
     }
@@ -294,7 +295,7 @@ class EpollProcessHostTest {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(openFds())
                             .isLessThanOrEqualTo(fdsBefore + 2 * names.size() / 100 + 4 + historyFds(201)));
-            await().atMost(WAIT).until(() -> zombieChildren().isEmpty());
+            await().atMost(WAIT).until(() -> Procs.zombieChildren().isEmpty());
         }
     }
 
@@ -307,39 +308,5 @@ class EpollProcessHostTest {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
-    }
-
-    private static List<Long> processesInGroup(long pgid) throws IOException {
-        return procStats()
-                .filter(f -> Long.parseLong(f[4]) == pgid && !f[2].equals("Z"))
-                .map(f -> Long.parseLong(f[0]))
-                .toList();
-    }
-
-    private static List<Long> zombieChildren() throws IOException {
-        long me = ProcessHandle.current().pid();
-        return procStats()
-                .filter(f -> Long.parseLong(f[3]) == me && f[2].equals("Z"))
-                .map(f -> Long.parseLong(f[0]))
-                .toList();
-    }
-
-    /** Fields of /proc/PID/stat with the command name taken out: pid, name, state, ppid, pgrp, ... */
-    private static Stream<String[]> procStats() throws IOException {
-        List<String[]> all = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                try {
-                    String stat = Files.readString(dir.resolve("stat"));
-                    int close = stat.lastIndexOf(')');
-                    String[] rest = stat.substring(close + 2).split(" ");
-                    all.add(new String[] {stat.substring(0, stat.indexOf(' ')), "", rest[0], rest[1], rest[2]});
-                } catch (IOException gone) {
-                    // The process exited while we looked.
-                }
-            }
-        }
-        return all.stream();
     }
 }

@@ -1,4 +1,4 @@
-package io.procgate.core.os;
+package io.procgate.host.os;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,5 +104,37 @@ public final class Passwd {
             }
         }
         return new Snapshot(modified, Map.copyOf(byUid), Map.copyOf(byName));
+    }
+
+    /** A group's id by name (from {@code /etc/group}) or by number. */
+    public static Optional<Integer> groupId(String nameOrGid) {
+        if (!nameOrGid.isEmpty() && nameOrGid.chars().allMatch(Character::isDigit)) {
+            return Optional.of(Integer.parseInt(nameOrGid));
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/group"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 3 && f[0].equals(nameOrGid)) {
+                    return Optional.of(Integer.parseInt(f[2]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("cannot read /etc/group: {}", e.toString());
+        }
+        return Optional.empty();
+    }
+
+    /** The effective uid of this JVM (from {@code /proc/self/status}). */
+    public static int currentUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.split("\\s+")[2]);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the gateway's uid from /proc/self/status", e);
+        }
+        throw new IllegalStateException("no Uid line in /proc/self/status");
     }
 }
