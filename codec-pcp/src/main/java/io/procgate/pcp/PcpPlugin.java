@@ -33,7 +33,8 @@ public final class PcpPlugin implements ProtocolPlugin {
                         PcpListenerSettings.PATH + "[" + i + "].user",
                         "'" + s.user() + "' is not a configured user (gateway.users)");
             }
-            PcpRequestHandler requests = new PcpRequestHandler(context.processes(), context.authenticator(), s.user());
+            PcpRequestHandler requests = new PcpRequestHandler(
+                    context.processes(), context.authenticator(), s.user(), context.protocolMetrics());
             PcpTransfers transfers =
                     new PcpTransfers(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
             result.add(new ListenerDefinition(

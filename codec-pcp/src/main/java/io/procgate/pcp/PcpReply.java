@@ -30,6 +30,22 @@ final class PcpReply {
         return new PcpReply(List.copyOf(pairs), data);
     }
 
+    /**
+     * The reply's {@code result} word (OK, OFFLINE, ...) for the metrics, or {@code UNPROCESSABLE}
+     * for {@code ?}.
+     */
+    String resultWord() {
+        if (pairs == null) {
+            return "UNPROCESSABLE";
+        }
+        for (PcpPayload.Pair pair : pairs) {
+            if (pair.key().equals(PcpConstants.RESULT_KEY)) {
+                return pair.value();
+            }
+        }
+        return "NONE";
+    }
+
     boolean isUnprocessable() {
         return pairs == null;
     }

@@ -9,6 +9,7 @@ import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
 import io.procgate.core.control.Outcome;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.ProcessStatus;
 import java.net.SocketAddress;
@@ -46,11 +47,22 @@ final class PcpRequestHandler {
     private final ProcessControl processes;
     private final Authenticator authenticator;
     private final String userName;
+    private final ProtocolMetrics metrics;
 
     PcpRequestHandler(ProcessControl processes, Authenticator authenticator, String userName) {
+        this(processes, authenticator, userName, ProtocolMetrics.noop(PROTOCOL));
+    }
+
+    /** @param metrics where each answered request is counted by its result (see {@link PcpReply#resultWord()}) */
+    PcpRequestHandler(ProcessControl processes, Authenticator authenticator, String userName, ProtocolMetrics metrics) {
         this.processes = processes;
         this.authenticator = authenticator;
         this.userName = userName;
+        this.metrics = metrics;
+    }
+
+    ProtocolMetrics metrics() {
+        return metrics;
     }
 
     /**

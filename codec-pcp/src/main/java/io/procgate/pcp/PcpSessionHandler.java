@@ -201,6 +201,7 @@ final class PcpSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends {@code reply}; one with data starts a transfer instead. Called in state READY. */
     private void answer(PcpReply reply) {
+        requests.metrics().request(reply.resultWord());
         if (reply.isUnprocessable()) {
             ctx.write(PcpUnprocessable.INSTANCE);
             promptAndFlush();

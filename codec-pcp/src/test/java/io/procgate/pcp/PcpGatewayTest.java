@@ -92,7 +92,29 @@ class PcpGatewayTest {
         return c;
     }
 
+    /**
+     * A free port for a fixed data port. The gateway binds and releases it again and again, and a
+     * port from the ephemeral range can meanwhile become some client socket's local port (the next
+     * bind then fails with "address in use"): take one below that range.
+     */
     static int freePort() throws IOException {
+        int low = 32768;
+        try {
+            low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or unreadable: the usual default
+        }
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200 && low > 11000; attempt++) {
+            int port = 10000 + random.nextInt(low - 10000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

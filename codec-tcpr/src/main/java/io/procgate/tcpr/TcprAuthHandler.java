@@ -142,6 +142,7 @@ final class TcprAuthHandler extends ChannelInboundHandlerAdapter {
         heldBack.clear();
         if (ctx.channel().isActive()) {
             LOG.warn("{}: {} from {}, connection closed", listener, reason, peer(ctx));
+            listener.metrics().authFailure();
             InetAddress address = TcprListener.inetAddress(ctx.channel().remoteAddress());
             if (address != null) {
                 listener.throttle().recordFailure(address);

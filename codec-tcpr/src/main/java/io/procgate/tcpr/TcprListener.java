@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.procgate.core.auth.LoginThrottle;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.LineSubscriber;
@@ -42,6 +43,7 @@ final class TcprListener {
     private static final Logger LOG = LoggerFactory.getLogger(TcprListener.class);
 
     private final TcprListenerSettings settings;
+    private final ProtocolMetrics metrics;
     private final ProcessHost host;
     private final LoginThrottle throttle;
     private final Clock clock;
@@ -60,6 +62,18 @@ final class TcprListener {
      */
     TcprListener(
             TcprListenerSettings settings, ProcessHost host, LoginThrottle throttle, Clock clock, Executor verifier) {
+        this(settings, host, throttle, clock, verifier, ProtocolMetrics.noop(TcprPlugin.NAME));
+    }
+
+    /** As above, counting commands and failed logins in {@code metrics}. */
+    TcprListener(
+            TcprListenerSettings settings,
+            ProcessHost host,
+            LoginThrottle throttle,
+            Clock clock,
+            Executor verifier,
+            ProtocolMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.host = host;
         this.throttle = throttle;
@@ -106,6 +120,11 @@ final class TcprListener {
 
     LoginThrottle throttle() {
         return throttle;
+    }
+
+    /** Commands by result ({@code OK}, {@code NOT_RUNNING}, {@code BUFFER_FULL}) and failed logins. */
+    ProtocolMetrics metrics() {
+        return metrics;
     }
 
     Executor verifier() {
@@ -174,6 +193,7 @@ final class TcprListener {
      */
     void command(TcprClient from, byte[] line) {
         StdinResult result = host.writeStdin(settings.process(), line);
+        metrics.request(result == StdinResult.WRITTEN ? "OK" : result.name());
         switch (result) {
             case WRITTEN -> {
                 LOG.debug("{}: {} sent {} bytes", description, from.peer(), line.length);

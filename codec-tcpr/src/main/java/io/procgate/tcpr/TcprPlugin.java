@@ -90,7 +90,8 @@ public final class TcprPlugin implements ProtocolPlugin {
                         s.bindAddress());
             }
             // subscribes to its process at the first connection: the host is not open yet
-            TcprListener listener = new TcprListener(s, context.host(), context.loginThrottle(), clock, verifier);
+            TcprListener listener = new TcprListener(
+                    s, context.host(), context.loginThrottle(), clock, verifier, context.protocolMetrics());
             definitions.add(new ListenerDefinition(NAME, s.bindAddress(), new TcprInitializer(listener)));
         }
         return definitions;

@@ -243,6 +243,9 @@ abstract class TcprEndToEndContract {
         try (TcprServer s = serve(listener("kag", ""), listener("mc", ""), listener("kag", ", timestamps = false"))) {
             start(s, "kag", "0");
             start(s, "mc", "0");
+            // "Server started" is printed before the clients come, or kagPlain's first line would be it
+            await().atMost(WAIT)
+                    .until(() -> s.host().status("kag").orElseThrow().nextLine() >= 1);
             try (TcprTestClient kag = authenticated(s, 0, "\n");
                     TcprTestClient mc = authenticated(s, 1, "\n");
                     TcprTestClient kagPlain = TcprTestClient.connect(s.port(2))) {

@@ -11,6 +11,7 @@ import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.User;
 import io.procgate.core.control.Caller;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.net.UnixPeers;
 import java.net.InetSocketAddress;
@@ -59,12 +60,20 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
     /** A lookup or password check is under way off the loop. */
     private boolean deciding;
 
+    /** Counts failed logins ({@code procgate_protocol_auth_failures_total}). */
+    private final ProtocolMetrics metrics;
+
     TcprocdAuthHandler(
-            Authenticator authenticator, LoginThrottle throttle, TcprocdListenerSettings listener, Executor checks) {
+            Authenticator authenticator,
+            LoginThrottle throttle,
+            TcprocdListenerSettings listener,
+            Executor checks,
+            ProtocolMetrics metrics) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.listener = listener;
         this.checks = checks;
+        this.metrics = metrics;
     }
 
     @Override
@@ -223,6 +232,7 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
         if (channel.remoteAddress() instanceof InetSocketAddress) {
             throttle.recordFailure(((InetSocketAddress) channel.remoteAddress()).getAddress());
         }
+        metrics.authFailure();
         LOG.warn("tcprocd: authentication failed for '{}' from {}: {}", name, peer(channel), reason);
         channel.writeAndFlush(TcprocdResponse.of(TcprocdStatus.AUTHENTICATION_ERROR))
                 .addListener(ChannelFutureListener.CLOSE);

@@ -13,6 +13,7 @@ import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
 import io.procgate.core.control.Outcome;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.BoundedLineSender;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.HistorySlice;
@@ -61,9 +62,13 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
 
     private boolean closing;
 
-    TcprocdCommandHandler(ProcessControl processes, TcprocdSettings settings) {
+    /** Counts each answer by status ({@code procgate_protocol_requests_total}). */
+    private final ProtocolMetrics metrics;
+
+    TcprocdCommandHandler(ProcessControl processes, TcprocdSettings settings, ProtocolMetrics metrics) {
         this.processes = processes;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -167,6 +172,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             data.writeByte('\n');
         }
         ctx.write(new TcprocdDataResponse(data));
+        metrics.request(TcprocdStatus.OK.name());
     }
 
     private void cat(ChannelHandlerContext ctx, TcprocdCatRequest request) {
@@ -190,6 +196,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 data = both;
             }
             ctx.write(new TcprocdDataResponse(data));
+            metrics.request(TcprocdStatus.OK.name());
         } finally {
             slice.release();
         }
@@ -208,6 +215,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
         attached.subscribed(outcome.value());
         try {
             ctx.writeAndFlush(TcprocdResponse.of(TcprocdStatus.OK));
+            metrics.request(TcprocdStatus.OK.name());
             channel.attr(TcprocdPipeline.ATTACHED).set(Boolean.TRUE);
             // Handler first, then decoder: the held bytes the decoder releases are lines for the attach.
             channel.pipeline().replace(this, TcprocdPipeline.ATTACH, attached);
@@ -241,8 +249,10 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 ctx.executor());
     }
 
-    private static void reply(ChannelHandlerContext ctx, ControlStatus status) {
-        ctx.write(TcprocdResponse.of(TcprocdStatus.of(status)));
+    private void reply(ChannelHandlerContext ctx, ControlStatus status) {
+        TcprocdStatus word = TcprocdStatus.of(status);
+        ctx.write(TcprocdResponse.of(word));
+        metrics.request(word.name());
     }
 
     private void failed(ChannelHandlerContext ctx, TcprocdRequest request, Throwable error) {
@@ -253,5 +263,6 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 caller == null ? "?" : caller.user().name(),
                 error);
         ctx.write(TcprocdResponse.of(TcprocdStatus.UNKNOWN));
+        metrics.request(TcprocdStatus.UNKNOWN.name());
     }
 }

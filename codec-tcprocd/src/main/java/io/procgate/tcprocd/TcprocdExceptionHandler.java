@@ -41,6 +41,11 @@ public final class TcprocdExceptionHandler extends ChannelInboundHandlerAdapter 
         String peer = PeerAddresses.format(ctx.channel());
         if (cause instanceof TcprocdCodecException) {
             LOG.info("tcprocd: malformed request from {}: {}", peer, cause.getMessage());
+            io.procgate.core.metrics.ProtocolMetrics metrics =
+                    ctx.channel().attr(TcprocdPipeline.METRICS).get();
+            if (metrics != null) {
+                metrics.request(TcprocdStatus.ERROR.name());
+            }
             goodbye(ctx, TcprocdStatus.ERROR);
         } else if (cause instanceof IOException) {
             LOG.debug("tcprocd: connection from {} failed: {}", peer, cause.toString());

@@ -55,14 +55,22 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
         // Unix socket: whether a password is asked for is known only once the peer is identified.
         TcprocdDecoder.Mode credentials =
                 listener.isUnix() ? TcprocdDecoder.Mode.HOLD : TcprocdDecoder.Mode.USER_AND_PASSWORD;
+        channel.attr(TcprocdPipeline.METRICS).set(context.protocolMetrics());
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(TcprocdPipeline.AUTH_DECODER, new TcprocdDecoder(credentials));
         pipeline.addLast(TcprocdPipeline.DECODER, new TcprocdDecoder());
         pipeline.addLast(TcprocdPipeline.ENCODER, TcprocdEncoder.INSTANCE);
         pipeline.addLast(
                 TcprocdPipeline.AUTH,
-                new TcprocdAuthHandler(context.authenticator(), context.loginThrottle(), listener, passwordChecks));
-        pipeline.addLast(TcprocdPipeline.COMMANDS, new TcprocdCommandHandler(context.processes(), settings));
+                new TcprocdAuthHandler(
+                        context.authenticator(),
+                        context.loginThrottle(),
+                        listener,
+                        passwordChecks,
+                        context.protocolMetrics()));
+        pipeline.addLast(
+                TcprocdPipeline.COMMANDS,
+                new TcprocdCommandHandler(context.processes(), settings, context.protocolMetrics()));
         pipeline.addLast(TcprocdPipeline.EXCEPTIONS, TcprocdExceptionHandler.INSTANCE);
     }
 }

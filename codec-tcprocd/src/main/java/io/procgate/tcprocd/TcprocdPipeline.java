@@ -44,6 +44,10 @@ public final class TcprocdPipeline {
     /** Set once the connection is attached (line-based): no status may be written any more. */
     public static final AttributeKey<Boolean> ATTACHED = AttributeKey.valueOf(TcprocdPipeline.class, "attached");
 
+    /** The protocol's counters, for the shared exception handler (a malformed request counts as ERROR). */
+    public static final AttributeKey<io.procgate.core.metrics.ProtocolMetrics> METRICS =
+            AttributeKey.valueOf(TcprocdPipeline.class, "metrics");
+
     private TcprocdPipeline() {}
 
     /**

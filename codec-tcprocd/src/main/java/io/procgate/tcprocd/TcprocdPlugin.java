@@ -24,9 +24,10 @@ public final class TcprocdPlugin implements ProtocolPlugin {
         List<ListenerDefinition> definitions = new ArrayList<>();
         for (TcprocdListenerSettings listener : settings.listeners()) {
             definitions.add(new ListenerDefinition(
-                    TcprocdConstants.PROTOCOL,
-                    listener.address(),
-                    new TcprocdInitializer(context, settings, listener)));
+                            TcprocdConstants.PROTOCOL,
+                            listener.address(),
+                            new TcprocdInitializer(context, settings, listener))
+                    .withTls(listener.tls()));
         }
         return definitions;
     }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.procgate.core.net.BindAddress;
+import io.procgate.core.net.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
 
     private static final String PATH = "gateway.tcprocd";
     private static final Set<String> KEYS = Set.of("listeners", "max-response", "attach-buffer");
-    private static final Set<String> TCP_KEYS = Set.of("host", "port", "auth-timeout");
+    private static final Set<String> TCP_KEYS = Set.of("host", "port", "auth-timeout", "tls");
     private static final Set<String> UNIX_KEYS = Set.of("socket", "mode", "allow-unknown-users", "auth-timeout");
 
     public TcprocdSettings {
@@ -89,7 +90,9 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
         }
         String host = entry.hasPath("host") ? string(entry, "host", where) : BindAddress.DEFAULT_HOST;
         int port = entry.hasPath("port") ? port(entry, where) : TcprocdConstants.DEFAULT_PORT;
-        return new TcprocdListenerSettings(new BindAddress.Tcp(host, port), authTimeout);
+        // tls { cert, key }: checked by the core's reader (keys, shape); the files are read at bind time
+        TlsSettings tls = io.procgate.core.config.ConfigReader.of(entry, where).tls();
+        return new TcprocdListenerSettings(new BindAddress.Tcp(host, port), authTimeout, tls);
     }
 
     private static void checkKeys(Config config, Set<String> allowed, String where) {

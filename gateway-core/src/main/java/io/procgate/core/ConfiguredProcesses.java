@@ -68,6 +68,15 @@ final class ConfiguredProcesses {
         applied = Map.copyOf(next);
     }
 
+    /** The names of the applied entries with {@code autostart = true}, sorted (for readiness). */
+    synchronized java.util.List<String> autostartNames() {
+        return applied.entrySet().stream()
+                .filter(e -> e.getValue().autostart())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
     private void start(String name, Launch launch, String why) {
         host.start(name, launch.spec(), launch.owner(), launch.supervision()).whenComplete((result, error) -> {
             if (error != null) {

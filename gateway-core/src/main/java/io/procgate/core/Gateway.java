@@ -2,6 +2,7 @@ package io.procgate.core;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +14,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.procgate.core.auth.Authenticator;
@@ -24,8 +26,12 @@ import io.procgate.core.auth.UserTableAuthenticator;
 import io.procgate.core.config.GatewaySettings;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.health.Readiness;
+import io.procgate.core.metrics.GatewayMetrics;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.PeerAddresses;
+import io.procgate.core.net.TlsSettings;
 import io.procgate.core.spi.ListenerDefinition;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
@@ -60,6 +66,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final int QUIET_PERIOD_MS = 0;
     private static final int LOOP_SHUTDOWN_TIMEOUT_S = 5;
+    /** The name of the {@code SslHandler} in the child pipeline of a TLS listener. */
+    public static final String TLS_HANDLER = "tls";
 
     private final GatewaySettings settings;
     private ConfiguredProcesses configured;
@@ -79,6 +87,11 @@ public final class Gateway implements AutoCloseable {
 
     private final DeferredProcessHost deferredHost = new DeferredProcessHost();
     private DataDirLock dataDirLock;
+    /** Meters of the JVM, the protocols and the processes; exported by the http plugin. */
+    private final GatewayMetrics metrics = new GatewayMetrics();
+
+    private final GatewayReadiness readiness =
+            new GatewayReadiness(() -> configured == null ? List.of() : configured.autostartNames(), () -> host);
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
@@ -154,7 +167,7 @@ public final class Gateway implements AutoCloseable {
             Config own = config.hasPath(key) ? config.getConfig(key) : ConfigFactory.empty();
             List<ListenerDefinition> defs;
             try {
-                defs = plugin.listeners(new Context(own));
+                defs = plugin.listeners(new Context(plugin.name(), own));
             } catch (com.typesafe.config.ConfigException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -162,6 +175,7 @@ public final class Gateway implements AutoCloseable {
             }
             definitions.addAll(defs == null ? List.of() : defs);
         }
+        metrics.bindSystemMeters(); // now that exporters (the http plugin) have joined the registry
         // Listeners are bound first but accept nothing yet: a port in use fails the start before
         // the data directory is touched.
         for (ListenerDefinition definition : definitions) {
@@ -178,12 +192,14 @@ public final class Gateway implements AutoCloseable {
         } catch (java.io.UncheckedIOException e) {
             throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
+        host = metrics.instrument(host);
         deferredHost.set(host);
         synchronized (listeners) {
             listeners.forEach(b -> b.channel().config().setAutoRead(true));
         }
         configured = new ConfiguredProcesses(host);
         configured.apply(settings);
+        readiness.started();
         LOG.info(
                 "procgate started: {} listener(s), transport {}, data in {}",
                 listeners.size(),
@@ -193,10 +209,18 @@ public final class Gateway implements AutoCloseable {
 
     private Bound bind(ListenerDefinition definition) {
         String protocol = definition.protocol();
+        ProtocolMetrics counters = metrics.protocol(protocol);
+        SslContext ssl = sslContext(definition);
         ChannelInitializer<Channel> tracking = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 connections.add(ch);
+                counters.connectionOpened();
+                ch.closeFuture().addListener(f -> counters.connectionClosed());
+                if (ssl != null) {
+                    // first, so that the protocol's handlers see plain bytes
+                    ch.pipeline().addLast(TLS_HANDLER, ssl.newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast(definition.initializer());
             }
         };
@@ -242,9 +266,22 @@ public final class Gateway implements AutoCloseable {
             }
             LOG.info("{} listening on unix:{} (mode {})", protocol, socketFile, UnixSocketFiles.octal(unix.mode()));
         } else {
-            LOG.info("{} listening on {}", protocol, PeerAddresses.format(bound));
+            LOG.info("{} listening on {}{}", protocol, PeerAddresses.format(bound), ssl == null ? "" : " (TLS)");
         }
         return new Bound(definition, channel, bound);
+    }
+
+    private static SslContext sslContext(ListenerDefinition definition) {
+        TlsSettings tls = definition.tls();
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return tls.serverContext();
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(
+                    definition.protocol() + ": cannot listen on " + definition.address() + ": " + e.getMessage(), e);
+        }
     }
 
     private static String reason(Throwable cause) {
@@ -283,6 +320,16 @@ public final class Gateway implements AutoCloseable {
         return settings;
     }
 
+    /** The gateway's meters (JVM, protocols, processes). */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Whether the gateway is ready: started, and every autostart process running. */
+    public Readiness readiness() {
+        return readiness;
+    }
+
     /**
      * Applies what can change without a restart from a new configuration: the users table, the
      * default run-as account and the configured processes (added ones start, removed ones stop,
@@ -314,6 +361,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         LOG.info("procgate stopping");
+        readiness.stopping();
         List<Bound> toClose;
         synchronized (listeners) {
             toClose = new ArrayList<>(listeners);
@@ -344,14 +392,17 @@ public final class Gateway implements AutoCloseable {
         }
         workerGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
         bossGroup.terminationFuture().awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT_S + 1, TimeUnit.SECONDS);
+        metrics.close();
         LOG.info("procgate stopped");
     }
 
     /** What a plugin gets: its own config subtree and the shared services. */
     private final class Context implements PluginContext {
+        private final String name;
         private final Config own;
 
-        Context(Config own) {
+        Context(String name, Config own) {
+            this.name = name;
             this.own = own;
         }
 
@@ -388,6 +439,21 @@ public final class Gateway implements AutoCloseable {
         @Override
         public EventLoopGroup workerGroup() {
             return workerGroup;
+        }
+
+        @Override
+        public MeterRegistry metrics() {
+            return metrics.registry();
+        }
+
+        @Override
+        public ProtocolMetrics protocolMetrics() {
+            return metrics.protocol(name);
+        }
+
+        @Override
+        public Readiness readiness() {
+            return readiness;
         }
     }
 }

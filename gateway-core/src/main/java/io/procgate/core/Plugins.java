@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 /** Finds the protocol plugins on the class path ({@link ServiceLoader}), sorted by name. */
 final class Plugins {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final String HTTP = "http";
 
     private Plugins() {}
 
@@ -25,7 +26,9 @@ final class Plugins {
                 throw new IllegalStateException(
                         "protocol plugin " + plugin.getClass().getName() + " has a bad name: " + name);
             }
-            if (io.procgate.core.config.ConfigValidator.CORE_KEYS.contains(name)) {
+            // gateway.http is a core section (its keys are in the core's reference.conf) that the
+            // http plugin serves; every other core key is off limits.
+            if (io.procgate.core.config.ConfigValidator.CORE_KEYS.contains(name) && !name.equals(HTTP)) {
                 throw new IllegalStateException("protocol plugin name " + name + " clashes with a core config key");
             }
             if (!names.add(name)) {

@@ -17,9 +17,16 @@ import picocli.CommandLine.Parameters;
  * {@code tcproc}: the command-line client of a tcprocd gateway (docs/tcprocd.md).
  *
  * <pre>
- * tcproc [-H HOST] [-P PORT] [-s SOCKET] [-u USER] list | start NAME COMMAND [PATH] | kill NAME
+ * tcproc [-H HOST] [-P PORT] [--tls [--ca FILE]] [-s SOCKET] [-u USER]
+ *        list [-l] | status [NAME...] | start NAME COMMAND [PATH] | kill NAME
  *        | cat NAME [FROM] | command NAME LINE | attach NAME
  * </pre>
+ *
+ * {@code list -l} and {@code status} print one line per process, {@code NAME STATE}, the name
+ * padded to a column: for people, and for scripts ({@code awk '{print $2}'}). STATE is
+ * {@code running}, {@code not-running} (known, not running: exited, waiting for a restart or given
+ * up), {@code unknown} (never known) or {@code denied} (another user's). {@code status} exits 0 when
+ * every named process runs, 1 otherwise.
  *
  * The password comes from the environment variable {@code TCPROC_PASSWORD} or an interactive
  * prompt, never from the command line. Exit status: 0 for {@code OK}; 1 for any other status (the
@@ -67,6 +74,17 @@ public final class Tcproc implements Callable<Integer> {
     Path socket;
 
     @Option(
+            names = {"--tls"},
+            description = "Speak TLS (1.2 or 1.3) to a TCP listener that has tls configured.")
+    boolean tls;
+
+    @Option(
+            names = {"--ca"},
+            paramLabel = "FILE",
+            description = "Trust the certificates in this PEM file (implies --tls; default: the JDK's CAs).")
+    Path ca;
+
+    @Option(
             names = {"-u", "--user"},
             paramLabel = "USER",
             description = "User name over TCP (default: $TCPROC_USER, else your login).")
@@ -102,8 +120,59 @@ public final class Tcproc implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "Names of your running processes (an admin's: all).")
-    int list() {
+    int list(
+            @Option(
+                            names = {"-l", "--long"},
+                            description = "One line per process: NAME STATE.")
+                    boolean long_) {
+        if (long_) {
+            return session(client -> {
+                java.util.List<String> running = client.names();
+                int width = running.stream().mapToInt(String::length).max().orElse(0);
+                for (String name : running) {
+                    printState(name, "running", width);
+                }
+            });
+        }
         return session(client -> client.list(io.out()));
+    }
+
+    @Command(
+            name = "status",
+            description = "NAME STATE for each NAME (default: your running processes); exit 0 if all run.")
+    int status(@Parameters(paramLabel = "NAME", arity = "0..*") java.util.List<String> names) {
+        boolean[] allRunning = {true};
+        int result = session(client -> {
+            java.util.List<String> running = client.names();
+            java.util.List<String> asked = names == null || names.isEmpty() ? running : names;
+            int width = asked.stream().mapToInt(String::length).max().orElse(0);
+            for (String name : asked) {
+                String state;
+                if (running.contains(name)) {
+                    state = "running";
+                } else {
+                    allRunning[0] = false;
+                    try {
+                        state = client.known(name) ? "not-running" : "unknown";
+                    } catch (TcprocException e) {
+                        if (e.status() != Status.PERMISSION_DENIED) {
+                            throw e;
+                        }
+                        state = "denied";
+                    }
+                }
+                printState(name, state, width);
+            }
+        });
+        return result == EXIT_OK && !allRunning[0] ? EXIT_STATUS : result;
+    }
+
+    private void printState(String name, String state, int width) {
+        StringBuilder line = new StringBuilder(name);
+        while (line.length() < width) {
+            line.append(' ');
+        }
+        io.out().println(line.append("  ").append(state));
     }
 
     @Command(name = "start", description = "Starts COMMAND (no shell; POSIX quoting) as NAME in PATH.")
@@ -147,7 +216,13 @@ public final class Tcproc implements Callable<Integer> {
 
     private int session(Action action) {
         String where = socket != null ? socket.toString() : host + ":" + port;
-        try (TcprocClient client = socket != null ? TcprocClient.unix(socket) : TcprocClient.tcp(host, port)) {
+        if (socket != null && (tls || ca != null)) {
+            io.err().println("tcproc: --tls is for TCP; a unix socket is local");
+            return EXIT_USAGE;
+        }
+        try (TcprocClient client = socket != null
+                ? TcprocClient.unix(socket)
+                : tls || ca != null ? TcprocClient.tls(host, port, ca) : TcprocClient.tcp(host, port)) {
             client.authenticate(userName(), this::password);
             action.run(client);
             io.out().flush();

@@ -29,20 +29,45 @@ final class TcprocClient implements Closeable {
 
     private static final int MAX_START_LINE = 999_999_999;
 
-    private final SocketChannel channel;
+    private final Closeable connection;
     private final boolean unix;
     private final InputStream in;
     private final OutputStream out;
 
     private TcprocClient(SocketChannel channel, boolean unix) {
-        this.channel = channel;
+        this(channel, ChannelStreams.input(channel), ChannelStreams.output(channel), unix);
+    }
+
+    private TcprocClient(Closeable connection, InputStream in, OutputStream out, boolean unix) {
+        this.connection = connection;
         this.unix = unix;
-        this.in = new BufferedInputStream(ChannelStreams.input(channel), 64 * 1024);
-        this.out = ChannelStreams.output(channel);
+        this.in = new BufferedInputStream(in, 64 * 1024);
+        this.out = out;
     }
 
     static TcprocClient tcp(String host, int port) throws IOException {
         return new TcprocClient(SocketChannel.open(new InetSocketAddress(host, port)), false);
+    }
+
+    /**
+     * Over TLS (1.2 or 1.3): the server's certificate must chain to one in {@code caFile} (PEM), or
+     * to the JDK's trusted authorities when it is null, and name {@code host}.
+     */
+    static TcprocClient tls(String host, int port, Path caFile) throws IOException {
+        javax.net.ssl.SSLSocket socket =
+                (javax.net.ssl.SSLSocket) Tls.context(caFile).getSocketFactory().createSocket();
+        try {
+            socket.connect(new InetSocketAddress(host, port));
+            javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+            params.setProtocols(Tls.PROTOCOLS);
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return new TcprocClient(socket, socket.getInputStream(), socket.getOutputStream(), false);
     }
 
     static TcprocClient unix(Path socket) throws IOException {
@@ -86,6 +111,33 @@ final class TcprocClient implements Closeable {
         send(word("list"));
         expectOk();
         copyData(sink, -1);
+    }
+
+    /** The names {@link #list} prints. */
+    java.util.List<String> names() throws IOException, TcprocException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        list(data);
+        String text = data.toString(StandardCharsets.UTF_8);
+        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
+    }
+
+    /**
+     * Whether the gateway has ever known {@code name} (and lets this user see it): a {@code cat}
+     * past any possible end answers {@code OK} with no data for a known process, {@code OFFLINE} for
+     * an unknown one, {@code PERMISSION_DENIED} for another user's (thrown).
+     */
+    boolean known(String name) throws IOException, TcprocException {
+        String number = Integer.toString(MAX_START_LINE);
+        send(concat(word("cat"), name(name), ascii(number.length() + number)));
+        Status status = readStatus();
+        if (status == Status.OFFLINE) {
+            return false;
+        }
+        if (status != Status.OK) {
+            throw new TcprocException(status);
+        }
+        copyData(OutputStream.nullOutputStream(), MAX_START_LINE);
+        return true;
     }
 
     void start(String name, String commandLine, String path) throws IOException, TcprocException {
@@ -160,7 +212,7 @@ final class TcprocClient implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        connection.close();
     }
 
     // ---- wire

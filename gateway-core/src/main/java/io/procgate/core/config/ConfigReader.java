@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.procgate.core.net.BindAddress;
+import io.procgate.core.net.TlsSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -267,6 +268,31 @@ public final class ConfigReader {
             throw error("host", "must not be empty");
         }
         return new BindAddress.Tcp(host, port("port", defaultPort));
+    }
+
+    /**
+     * The optional TLS object of a TCP listener, {@code tls { cert = "server.pem", key = "server.key" }}
+     * (see {@link TlsSettings}), or null when {@code tls} is absent or null. The files are read when
+     * the listener is bound, not here.
+     */
+    public TlsSettings tls() {
+        if (!has("tls")) {
+            return null;
+        }
+        if (has("socket")) {
+            throw error("tls", "TLS is for TCP listeners (host/port) only, not unix sockets");
+        }
+        ConfigReader t = object("tls");
+        t.allowOnly(TlsSettings.KEYS);
+        Path cert = t.filePath("cert", null);
+        if (cert == null) {
+            throw t.error("cert", "missing (the certificate chain, a PEM file)");
+        }
+        Path key = t.filePath("key", null);
+        if (key == null) {
+            throw t.error("key", "missing (the private key, an unencrypted PKCS#8 PEM file)");
+        }
+        return new TlsSettings(cert, key);
     }
 
     private ConfigValue require(String key) {

@@ -1,11 +1,14 @@
 package io.procgate.core.spi;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.PasswordHasher;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.health.Readiness;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.host.ProcessHost;
 
 /** What the core hands a protocol plugin when it builds its listeners. */
@@ -31,4 +34,26 @@ public interface PluginContext {
 
     /** The event loops that serve the connections (and the children's pipes). */
     EventLoopGroup workerGroup();
+
+    /**
+     * The gateway's meter registry (a composite: an exporter adds its registry to it). The default,
+     * for contexts outside a gateway, is a registry that records nothing.
+     */
+    default MeterRegistry metrics() {
+        return NoMetrics.REGISTRY;
+    }
+
+    /**
+     * This plugin's protocol counters: the core counts connections itself; the plugin reports each
+     * answered request ({@link ProtocolMetrics#request}) and failed login ({@link
+     * ProtocolMetrics#authFailure}). The default records nothing.
+     */
+    default ProtocolMetrics protocolMetrics() {
+        return ProtocolMetrics.noop("none");
+    }
+
+    /** Whether the gateway is ready (for health endpoints). The default is always ready. */
+    default Readiness readiness() {
+        return Readiness.ALWAYS;
+    }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class DummyPlugin implements ProtocolPlugin {
     public static final String NAME = "dummy";
-    private static final Set<String> KEYS = Set.of("host", "port", "socket", "mode", "allow-unknown-users");
+    private static final Set<String> KEYS = Set.of("host", "port", "socket", "mode", "allow-unknown-users", "tls");
 
     /** The context of the latest {@link #listeners} call, for tests. */
     public static volatile PluginContext lastContext;
@@ -44,7 +44,7 @@ public final class DummyPlugin implements ProtocolPlugin {
         for (int i = 0; i < entries.size(); i++) {
             ConfigReader entry = ConfigReader.of(entries.get(i), "gateway.dummy.listeners." + i);
             entry.allowOnly(KEYS);
-            out.add(new ListenerDefinition(NAME, entry.bindAddress(-1), init));
+            out.add(new ListenerDefinition(NAME, entry.bindAddress(-1), init).withTls(entry.tls()));
         }
         return out;
     }

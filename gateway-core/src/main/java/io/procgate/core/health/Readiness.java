@@ -1,0 +1,19 @@
+package io.procgate.core.health;
+
+import java.util.Optional;
+
+/**
+ * Whether the gateway is ready to serve: every listener bound and accepting, and every process
+ * the configuration starts automatically running. Served on {@code /readyz} by the {@code http}
+ * plugin.
+ */
+@FunctionalInterface
+public interface Readiness {
+    /** Always ready, for plugins run outside a gateway (tests). */
+    Readiness ALWAYS = Optional::empty;
+
+    /**
+     * Empty when ready; else a short reason for a person, e.g. {@code process lobby is backoff}.
+     */
+    Optional<String> notReadyReason();
+}
