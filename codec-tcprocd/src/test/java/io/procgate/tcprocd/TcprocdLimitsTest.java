@@ -20,6 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * attached client (attach-buffer), each told with {@code [gateway] missed N lines, next is line L}.
  */
 class TcprocdLimitsTest {
+    /** Generous: the burst tests run 200,000 lines through paranoid leak detection on two shared cores. */
+    private static final Duration SLOW_WAIT = Duration.ofSeconds(120);
+
     private static final Pattern MISSED = Pattern.compile("\\[gateway] missed (\\d+) lines, next is line (\\d+)");
 
     @org.junit.jupiter.api.io.TempDir
@@ -129,7 +132,7 @@ class TcprocdLimitsTest {
             assertThat(attached.readStatus()).isEqualTo("OK");
             // A burst far beyond socket buffers and the 1 KiB bound, while the client reads nothing.
             attached.send("go\n");
-            await().atMost(Duration.ofSeconds(30))
+            await().atMost(SLOW_WAIT)
                     .until(() ->
                             gateway.gateway.host().status(name).orElseThrow().nextLine() >= 200_000);
 
@@ -145,12 +148,10 @@ class TcprocdLimitsTest {
             });
             reader.start();
             int[] ping = {0};
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(50))
-                    .until(() -> {
-                        attached.send("ping " + ++ping[0] + "\n");
-                        return received.stream().anyMatch(l -> l.startsWith("got ping"));
-                    });
+            await().atMost(SLOW_WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+                attached.send("ping " + ++ping[0] + "\n");
+                return received.stream().anyMatch(l -> l.startsWith("got ping"));
+            });
             attached.send("quit\n");
             reader.join(30_000);
             attached.close();
@@ -197,7 +198,7 @@ class TcprocdLimitsTest {
             assertThat(attached.readStatus()).isEqualTo("OK");
             // The burst and the exit happen while the client reads nothing.
             attached.send("go\n");
-            await().atMost(Duration.ofSeconds(30)).until(() -> exited(name));
+            await().atMost(SLOW_WAIT).until(() -> exited(name));
             String[] lines = attached.readToEnd().split("\n");
             attached.close();
             assertThat(lines.length).isLessThan(200_000);
