@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigException;
 import io.procgate.core.Gateway;
 import io.procgate.core.GatewayConfig;
+import io.procgate.core.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,34 +92,6 @@ class PcpGatewayTest {
         return c;
     }
 
-    /**
-     * A free port for a fixed data port. The gateway binds and releases it again and again, and a
-     * port from the ephemeral range can meanwhile become some client socket's local port (the next
-     * bind then fails with "address in use"): take one below that range.
-     */
-    static int freePort() throws IOException {
-        int low = 32768;
-        try {
-            low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim()
-                    .split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or unreadable: the usual default
-        }
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200 && low > 11000; attempt++) {
-            int port = 10000 + random.nextInt(low - 10000);
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static String enc(String s) {
         return PcpPayload.percentEncode(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -137,7 +109,7 @@ class PcpGatewayTest {
 
     @Test
     void theSpecExampleSessionByteForByte() throws Exception {
-        int dataPort = freePort();
+        int dataPort = FreePorts.belowEphemeralRange();
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
         // two lines, 38 bytes, as in the spec's example
         String command = "sh -c 'printf \"lobby: starting\\nlobby: ready on 25565\\n\"; exec sleep 600'";
@@ -248,7 +220,7 @@ class PcpGatewayTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void transfersOnBothDataPortModes(boolean fixed) throws Exception {
-        int dataPort = fixed ? freePort() : 0;
+        int dataPort = fixed ? FreePorts.belowEphemeralRange() : 0;
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
         try (PcpConsumer c = connect(0)) {
             c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 1000; exec sleep 600'") + "&path="
@@ -273,7 +245,7 @@ class PcpGatewayTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void transfersOnTheNioTransportToo(boolean fixed) throws Exception {
-        int dataPort = fixed ? freePort() : 0;
+        int dataPort = fixed ? FreePorts.belowEphemeralRange() : 0;
         startWith(
                 "gateway.transport = nio\n",
                 "{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
@@ -287,7 +259,7 @@ class PcpGatewayTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aTransferNobodyCollectsTimesOut(boolean fixed) throws Exception {
-        int dataPort = fixed ? freePort() : 0;
+        int dataPort = fixed ? FreePorts.belowEphemeralRange() : 0;
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet,"
                 + " transfer-timeout = 300ms }");
         try (PcpConsumer c = connect(0)) {
@@ -317,7 +289,7 @@ class PcpGatewayTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void refusesADataConnectionFromAnotherAddress(boolean fixed) throws Exception {
-        int dataPort = fixed ? freePort() : 0;
+        int dataPort = fixed ? FreePorts.belowEphemeralRange() : 0;
         start("{ host = \"127.0.0.1\", port = 0, data-port = " + dataPort + ", user = cabinet }");
         try (PcpConsumer c = connect(0)) {
             c.request("request=start&name=feed&command=" + enc("sh -c 'seq 1 3; exec sleep 600'") + "&path=" + workDir);
@@ -403,7 +375,7 @@ class PcpGatewayTest {
 
     @Test
     void fiftyConsumersAtOnceShareAFixedDataPortOneAtATime() throws Exception {
-        runConsumers(freePort(), 50, 2);
+        runConsumers(FreePorts.belowEphemeralRange(), 50, 2);
     }
 
     private void runConsumers(int dataPort, int consumers, int transfersEach) throws Exception {

@@ -4,10 +4,10 @@ import static io.procgate.pcp.PcpConsumer.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.procgate.core.testing.FreePorts;
 import io.procgate.host.ExitStatus;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -33,15 +33,9 @@ class PcpSessionTest {
         return server;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void theSpecExampleByteForByteWithAFixedDataPort() throws Exception {
-        int dataPort = freePort();
+        int dataPort = FreePorts.belowEphemeralRange();
         start(dataPort, true, TIMEOUT);
         try (PcpConsumer c = new PcpConsumer(server.address())) {
             c.expect(">");
@@ -252,7 +246,7 @@ class PcpSessionTest {
 
     @Test
     void aTransferNobodyCollectsTimesOutOnAFixedPort() throws Exception {
-        int dataPort = freePort();
+        int dataPort = FreePorts.belowEphemeralRange();
         start(dataPort, true, Duration.ofMillis(300));
         try (PcpConsumer c = server.connect()) {
             c.request("request=start&name=lobby&command=x");
@@ -268,7 +262,7 @@ class PcpSessionTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void refusesADataConnectionFromAnotherAddress(boolean fixed) throws Exception {
-        start(fixed ? freePort() : 0, true, TIMEOUT);
+        start(fixed ? FreePorts.belowEphemeralRange() : 0, true, TIMEOUT);
         try (PcpConsumer c = server.connect()) {
             c.request("request=start&name=lobby&command=x");
             server.control.addLines("lobby", 1);
@@ -329,7 +323,7 @@ class PcpSessionTest {
 
     @Test
     void aFixedPortServesConsumersAtTheSameAddressOneAtATime() throws Exception {
-        int dataPort = freePort();
+        int dataPort = FreePorts.belowEphemeralRange();
         start(dataPort, true, TIMEOUT);
         try (PcpConsumer a = server.connect();
                 PcpConsumer b = server.connect()) {
@@ -397,7 +391,7 @@ class PcpSessionTest {
 
     @Test
     void aConsumerThatLeavesMidTransferLeaksNothing() throws Exception {
-        int dataPort = freePort();
+        int dataPort = FreePorts.belowEphemeralRange();
         start(dataPort, true, TIMEOUT);
         for (int i = 0; i < 3; i++) {
             try (PcpConsumer c = server.connect()) {

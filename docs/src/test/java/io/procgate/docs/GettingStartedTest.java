@@ -2,6 +2,7 @@ package io.procgate.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procgate.core.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,8 +47,8 @@ class GettingStartedTest {
                 Files.isRegularFile(root.resolve("distribution/target/procgate.jar"))
                         && Files.isRegularFile(root.resolve("tcproc-cli/target/tcproc.jar")),
                 "the jars are not built (mvn verify builds them before this module)");
-        tcprocd = TestGateway.freePort();
-        http = TestGateway.freePort();
+        tcprocd = FreePorts.belowEphemeralRange();
+        http = FreePorts.belowEphemeralRange();
         List<Docs.Block> consoles = Docs.blocks(PAGE).stream()
                 .filter(b -> b.lang().equals("console"))
                 .toList();

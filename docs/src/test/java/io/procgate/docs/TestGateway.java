@@ -5,9 +5,9 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.procgate.core.testing.FreePorts;
 import io.procgate.core.testing.TestCertificates;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,33 +32,6 @@ final class TestGateway {
 
     TestGateway(Path tmp) {
         this.tmp = tmp;
-    }
-
-    /**
-     * A free port below the ephemeral range: a fixed PCP data port is bound and released per
-     * transfer, and one from the ephemeral range could meanwhile become a client socket's local port.
-     */
-    static int freePort() throws IOException {
-        int low = 32768;
-        try {
-            low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim()
-                    .split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or unreadable: the usual default
-        }
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200 && low > 11000; attempt++) {
-            int port = 10000 + random.nextInt(low - 10000);
-            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     Config rewrite(Config config, boolean autostart) throws Exception {
@@ -92,7 +65,7 @@ final class TestGateway {
                     int documented = o.toConfig().getInt("data-port");
                     int free = dataPorts.computeIfAbsent(documented, d -> {
                         try {
-                            return freePort();
+                            return FreePorts.belowEphemeralRange();
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
