@@ -36,7 +36,7 @@ public final class PcpPlugin implements ProtocolPlugin {
             PcpRequestHandler requests = new PcpRequestHandler(
                     context.processes(), context.authenticator(), s.user(), context.protocolMetrics());
             PcpTransfers transfers =
-                    new PcpTransfers(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
+                    PcpTransfers.open(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
             result.add(new ListenerDefinition(
                     NAME,
                     new BindAddress.Tcp(s.host(), s.port()),

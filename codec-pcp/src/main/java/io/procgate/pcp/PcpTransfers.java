@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.procgate.core.net.SocketErrors;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -37,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code data-port = 0}: every transfer binds a fresh ephemeral port on the listener's host,
  *       on the session's own event loop, and closes it after its one connection (or its timeout).
- *   <li>a fixed data port: bound on one worker event loop while any transfer is pending, closed
- *       when none is. Transfers for consumers at the same address are served one at a time in the
- *       order they were offered: the next one is announced only when the previous one is done, so a
- *       consumer can never read another's data.
+ *   <li>a fixed data port: bound once, on one worker event loop, when the listener is set up.
+ *       Transfers for consumers at the same address are served one at a time in the order they were
+ *       offered: the next one is announced only when the previous one is done, so a consumer can
+ *       never read another's data. A connection while none is announced is closed without data.
  * </ul>
  *
  * A data connection is served only if it comes from the consumer's own address, only once, and
@@ -78,19 +79,43 @@ final class PcpTransfers {
     private final String host;
     private final int dataPort;
     private final long timeoutNanos;
-    private final EventLoopGroup workers;
 
-    // fixed data port only: confined to fixedLoop
-    private EventLoop fixedLoop;
+    // fixed data port only: its server channel lives on fixedLoop, and the queues are confined to it
+    private final EventLoop fixedLoop;
     private final Map<InetAddress, ArrayDeque<Transfer>> queues = new HashMap<>();
-    private Channel fixedServer;
-    private ChannelFuture fixedBind;
 
-    PcpTransfers(String host, int dataPort, Duration timeout, EventLoopGroup workers) {
+    private PcpTransfers(String host, int dataPort, Duration timeout, EventLoopGroup workers) {
         this.host = host;
         this.dataPort = dataPort;
         this.timeoutNanos = timeout.toNanos();
-        this.workers = workers;
+        this.fixedLoop = dataPort == 0 ? null : workers.next();
+    }
+
+    /**
+     * The transfers of one listener. A fixed {@code dataPort} is bound here, at once and for the
+     * listener's lifetime (it closes with the event loops): a port in use fails the gateway's start
+     * with one clear line instead of a later request, and no transfer ever waits for a re-bind.
+     *
+     * @throws IllegalStateException if the fixed data port cannot be bound
+     */
+    static PcpTransfers open(String host, int dataPort, Duration timeout, EventLoopGroup workers) {
+        PcpTransfers transfers = new PcpTransfers(host, dataPort, timeout, workers);
+        if (dataPort != 0) {
+            transfers.bindFixed();
+        }
+        return transfers;
+    }
+
+    private void bindFixed() {
+        ChannelFuture bind = bootstrap(fixedLoop, new DataConnectionHandler(this, null))
+                .bind(host, dataPort)
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw new IllegalStateException(
+                    "cannot open the data port " + host + ":" + dataPort + ": " + SocketErrors.describe(bind.cause()),
+                    bind.cause());
+        }
+        log.info("pcp data port on {}:{}", host, dataPort);
     }
 
     /**
@@ -109,17 +134,9 @@ final class PcpTransfers {
             t.execute(() -> bindEphemeral(t));
             return t;
         }
-        EventLoop loop = fixedLoop();
-        Transfer t = new Transfer(loop, session, inet.getAddress(), data, listener);
+        Transfer t = new Transfer(fixedLoop, session, inet.getAddress(), data, listener);
         t.execute(() -> enqueue(t));
         return t;
-    }
-
-    private synchronized EventLoop fixedLoop() {
-        if (fixedLoop == null) {
-            fixedLoop = workers.next();
-        }
-        return fixedLoop;
     }
 
     // ---- ephemeral ports: everything on the session's loop
@@ -160,52 +177,15 @@ final class PcpTransfers {
         }
     }
 
-    /** Announces the oldest waiting transfer of {@code consumer}, binding the port if needed. */
+    /** Announces the oldest waiting transfer of {@code consumer}. */
     private void startHead(InetAddress consumer) {
         ArrayDeque<Transfer> queue = queues.get(consumer);
         if (queue == null || queue.isEmpty()) {
             return;
         }
         Transfer head = queue.peek();
-        if (head.state != TransferState.WAITING) {
-            return;
-        }
-        if (fixedServer != null && fixedServer.isActive()) {
+        if (head.state == TransferState.WAITING) {
             head.announce(dataPort);
-            return;
-        }
-        if (fixedBind == null) {
-            fixedBind =
-                    bootstrap(fixedLoop, new DataConnectionHandler(this, null)).bind(host, dataPort);
-            fixedBind.addListener((ChannelFutureListener) this::fixedBound);
-        }
-        // otherwise fixedBound starts every waiting head
-    }
-
-    private void fixedBound(ChannelFuture f) {
-        fixedBind = null;
-        if (f.isSuccess()) {
-            fixedServer = f.channel();
-            if (queues.isEmpty()) {
-                closeFixedIfIdle();
-                return;
-            }
-            for (InetAddress consumer : queues.keySet().toArray(new InetAddress[0])) {
-                startHead(consumer);
-            }
-            return;
-        }
-        log.warn(
-                "pcp: cannot open the data port {}:{}: {}",
-                host,
-                dataPort,
-                f.cause().toString());
-        // every head fails; the next ones get their own attempt, in order
-        for (InetAddress consumer : queues.keySet().toArray(new InetAddress[0])) {
-            ArrayDeque<Transfer> queue = queues.get(consumer);
-            if (queue != null && !queue.isEmpty()) {
-                queue.peek().finish(Outcome.UNAVAILABLE);
-            }
         }
     }
 
@@ -219,17 +199,8 @@ final class PcpTransfers {
         queue.remove(t);
         if (queue.isEmpty()) {
             queues.remove(t.consumer);
-            closeFixedIfIdle();
         } else if (wasHead) {
             startHead(t.consumer);
-        }
-    }
-
-    private void closeFixedIfIdle() {
-        if (queues.isEmpty() && fixedServer != null) {
-            // closing on its own loop frees the port at once, so a later bind cannot collide with it
-            fixedServer.close();
-            fixedServer = null;
         }
     }
 

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigException;
 import io.procgate.core.Gateway;
 import io.procgate.core.GatewayConfig;
+import io.procgate.core.GatewayException;
 import io.procgate.core.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -425,6 +427,18 @@ class PcpGatewayTest {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void aDataPortInUseFailsTheStartWithOneClearLine() throws Exception {
+        int dataPort = FreePorts.belowEphemeralRange();
+        try (ServerSocket taken = new ServerSocket(dataPort, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> start("{ port = 0, data-port = " + dataPort + ", user = cabinet }"))
+                    .isInstanceOf(GatewayException.class)
+                    .hasMessage("pcp: cannot set up listeners: cannot open the data port 127.0.0.1:" + dataPort
+                            + ": address already in use");
+        }
+        gateway = null;
     }
 
     @Test

@@ -18,7 +18,7 @@ class PcpPipelineTest {
     private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
     private final EmbeddedChannel channel = new EmbeddedChannel(new PcpChannelInitializer(
             new PcpRequestHandler(control, control, FakeProcessControl.USER),
-            new PcpTransfers("127.0.0.1", 0, Duration.ofSeconds(1), group),
+            PcpTransfers.open("127.0.0.1", 0, Duration.ofSeconds(1), group),
             true));
 
     @AfterEach

@@ -17,7 +17,7 @@ final class PcpTestServer implements AutoCloseable {
 
     PcpTestServer(int dataPort, boolean prompt, Duration transferTimeout) throws InterruptedException {
         PcpRequestHandler requests = new PcpRequestHandler(control, control, FakeProcessControl.USER);
-        PcpTransfers transfers = new PcpTransfers("127.0.0.1", dataPort, transferTimeout, group);
+        PcpTransfers transfers = PcpTransfers.open("127.0.0.1", dataPort, transferTimeout, group);
         server = new ServerBootstrap()
                 .group(group)
                 .channel(EpollServerSocketChannel.class)

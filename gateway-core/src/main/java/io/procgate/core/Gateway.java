@@ -31,6 +31,7 @@ import io.procgate.core.metrics.GatewayMetrics;
 import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.PeerAddresses;
+import io.procgate.core.net.SocketErrors;
 import io.procgate.core.net.TlsSettings;
 import io.procgate.core.spi.ListenerDefinition;
 import io.procgate.core.spi.PluginContext;
@@ -251,7 +252,8 @@ public final class Gateway implements AutoCloseable {
         ChannelFuture future = bootstrap.bind(local).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new GatewayException(
-                    protocol + ": cannot listen on " + definition.address() + ": " + reason(future.cause()),
+                    protocol + ": cannot listen on " + definition.address() + ": "
+                            + SocketErrors.describe(future.cause()),
                     future.cause());
         }
         Channel channel = future.channel();
@@ -282,16 +284,6 @@ public final class Gateway implements AutoCloseable {
             throw new GatewayException(
                     definition.protocol() + ": cannot listen on " + definition.address() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String reason(Throwable cause) {
-        if (cause == null) {
-            return "unknown error";
-        }
-        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        // Netty's native transport says "bind(..) failed with error(-98): Address already in use"
-        message = message.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
-        return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
     /** The addresses {@code protocol}'s listeners are bound to, in listener order. */
