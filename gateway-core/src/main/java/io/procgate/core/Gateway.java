@@ -15,6 +15,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.procgate.core.auth.Authenticator;
@@ -65,6 +66,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /**
+     * Connections the kernel may hold for a listener before it accepts them: its own cap
+     * ({@code net.core.somaxconn}). A small backlog makes a burst of clients overflow the queue; a
+     * client whose handshake completed by SYN cookie is then dropped and waits for a greeting that
+     * never comes (seen with 1,000 clients connecting at once and a backlog of 256).
+     */
+    private static final int ACCEPT_BACKLOG = NetUtil.SOMAXCONN;
+
     private static final int QUIET_PERIOD_MS = 0;
     private static final int LOOP_SHUTDOWN_TIMEOUT_S = 5;
     /** The name of the {@code SslHandler} in the child pipeline of a TLS listener. */
@@ -235,7 +244,7 @@ public final class Gateway implements AutoCloseable {
             bootstrap
                     .channel(transport.tcpServerChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true);
             local = new InetSocketAddress(tcp.host(), tcp.port());
@@ -244,7 +253,7 @@ public final class Gateway implements AutoCloseable {
             }
         } else {
             BindAddress.Unix unix = (BindAddress.Unix) definition.address();
-            bootstrap.channel(transport.unixServerChannel()).option(ChannelOption.SO_BACKLOG, 256);
+            bootstrap.channel(transport.unixServerChannel()).option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG);
             socketFile = unix.path();
             UnixSocketFiles.prepare(protocol, socketFile);
             local = new DomainSocketAddress(socketFile.toString());
