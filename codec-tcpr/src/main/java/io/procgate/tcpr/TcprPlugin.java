@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +32,17 @@ public final class TcprPlugin implements ProtocolPlugin {
 
     /** The plugin as {@link java.util.ServiceLoader} makes it: the gateway's local time. */
     public TcprPlugin() {
-        this(Clock.systemDefaultZone(), ForkJoinPool.commonPool());
+        this(Clock.systemDefaultZone(), null);
     }
 
     /**
      * @param clock gives the {@code [HH:MM:SS]} of every line (tests fix it)
-     * @param verifier runs password checks off the event loops
+     * @param verifier runs password checks off the event loops; null: the gateway's password-check
+     *     threads ({@link PluginContext#passwordChecks()})
      */
     public TcprPlugin(Clock clock, Executor verifier) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.verifier = verifier;
     }
 
     @Override
@@ -91,7 +91,12 @@ public final class TcprPlugin implements ProtocolPlugin {
             }
             // subscribes to its process at the first connection: the host is not open yet
             TcprListener listener = new TcprListener(
-                    s, context.host(), context.loginThrottle(), clock, verifier, context.protocolMetrics());
+                    s,
+                    context.host(),
+                    context.loginThrottle(),
+                    clock,
+                    verifier != null ? verifier : context.passwordChecks(),
+                    context.protocolMetrics());
             definitions.add(new ListenerDefinition(NAME, s.bindAddress(), new TcprInitializer(listener)));
         }
         return definitions;

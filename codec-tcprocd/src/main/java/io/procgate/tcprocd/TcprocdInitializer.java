@@ -27,7 +27,7 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
     private final Executor passwordChecks;
 
     TcprocdInitializer(PluginContext context, TcprocdSettings settings, TcprocdListenerSettings listener) {
-        this(context, settings, listener, TcprocdAuthExecutor.get());
+        this(context, settings, listener, context.passwordChecks());
     }
 
     /** With {@code passwordChecks} where the (slow) password checks run. */

@@ -1,4 +1,4 @@
-package io.procgate.tcprocd;
+package io.procgate.core.auth;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where password checks run: a slow salted hash takes far too long for an event loop, which also
- * serves other clients and the children's pipes. A few daemon threads (the work is CPU-bound, so
- * no more than the cores), which end when idle; the queue is bounded by the connections waiting,
- * each of which has stopped reading.
+ * Where password checks run, for every protocol: a slow salted hash takes far too long for an event
+ * loop, which also serves other clients and the children's pipes. A few daemon threads (the work is
+ * CPU-bound, so no more than the cores), which end when idle; the queue is bounded by the
+ * connections waiting, each of which has stopped reading.
  */
-final class TcprocdAuthExecutor {
+public final class PasswordCheckExecutor {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private static final ThreadPoolExecutor EXECUTOR;
@@ -20,16 +20,17 @@ final class TcprocdAuthExecutor {
     static {
         int size = Math.max(1, Runtime.getRuntime().availableProcessors());
         EXECUTOR = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread thread = new Thread(r, "tcprocd-auth-" + THREADS.incrementAndGet());
+            Thread thread = new Thread(r, "procgate-auth-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         EXECUTOR.allowCoreThreadTimeOut(true);
     }
 
-    private TcprocdAuthExecutor() {}
+    private PasswordCheckExecutor() {}
 
-    static Executor get() {
+    /** The gateway's password-check threads, shared by all listeners. */
+    public static Executor shared() {
         return EXECUTOR;
     }
 }

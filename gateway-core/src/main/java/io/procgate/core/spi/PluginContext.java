@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
+import io.procgate.core.auth.PasswordCheckExecutor;
 import io.procgate.core.auth.PasswordHasher;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
 import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.host.ProcessHost;
+import java.util.concurrent.Executor;
 
 /** What the core hands a protocol plugin when it builds its listeners. */
 public interface PluginContext {
@@ -31,6 +33,14 @@ public interface PluginContext {
 
     /** Hashes and checks listener passwords (TCPR) the same way as user passwords. */
     PasswordHasher passwordHasher();
+
+    /**
+     * Where password checks run: a few threads off the event loops, shared by every listener, since
+     * a slow salted hash must not stall a loop.
+     */
+    default Executor passwordChecks() {
+        return PasswordCheckExecutor.shared();
+    }
 
     /** The event loops that serve the connections (and the children's pipes). */
     EventLoopGroup workerGroup();
