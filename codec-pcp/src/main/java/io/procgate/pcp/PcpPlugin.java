@@ -17,6 +17,9 @@ import java.util.List;
 public final class PcpPlugin implements ProtocolPlugin {
     public static final String NAME = "pcp";
 
+    /** The transfers of the listeners built, whose fixed data ports {@link #stop()} closes. */
+    private final List<PcpTransfers> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public String name() {
         return NAME;
@@ -37,11 +40,19 @@ public final class PcpPlugin implements ProtocolPlugin {
                     context.processes(), context.authenticator(), s.user(), context.protocolMetrics());
             PcpTransfers transfers =
                     PcpTransfers.open(s.host(), s.dataPort(), s.transferTimeout(), context.workerGroup());
+            opened.add(transfers);
             result.add(new ListenerDefinition(
                     NAME,
                     new BindAddress.Tcp(s.host(), s.port()),
                     new PcpChannelInitializer(requests, transfers, s.prompt())));
         }
         return result;
+    }
+
+    @Override
+    public void stop() {
+        for (PcpTransfers transfers : opened) {
+            transfers.close();
+        }
     }
 }

@@ -82,6 +82,7 @@ final class PcpTransfers {
 
     // fixed data port only: its server channel lives on fixedLoop, and the queues are confined to it
     private final EventLoop fixedLoop;
+    private volatile Channel fixedServer;
     private final Map<InetAddress, ArrayDeque<Transfer>> queues = new HashMap<>();
 
     private PcpTransfers(String host, int dataPort, Duration timeout, EventLoopGroup workers) {
@@ -93,7 +94,7 @@ final class PcpTransfers {
 
     /**
      * The transfers of one listener. A fixed {@code dataPort} is bound here, at once and for the
-     * listener's lifetime (it closes with the event loops): a port in use fails the gateway's start
+     * listener's lifetime (until {@link #close}): a port in use fails the gateway's start
      * with one clear line instead of a later request, and no transfer ever waits for a re-bind.
      *
      * @throws IllegalStateException if the fixed data port cannot be bound
@@ -115,7 +116,16 @@ final class PcpTransfers {
                     "cannot open the data port " + host + ":" + dataPort + ": " + SocketErrors.describe(bind.cause()),
                     bind.cause());
         }
+        fixedServer = bind.channel();
         log.info("pcp data port on {}:{}", host, dataPort);
+    }
+
+    /** Closes the fixed data port, if any (the gateway is stopping); waiting transfers expire. */
+    void close() {
+        Channel server = fixedServer;
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
     }
 
     /**

@@ -442,6 +442,20 @@ class PcpGatewayTest {
     }
 
     @Test
+    void theFixedDataPortIsReleasedWhenTheGatewayStops() throws Exception {
+        int dataPort = FreePorts.belowEphemeralRange();
+        start("{ port = 0, data-port = " + dataPort + ", user = cabinet }");
+        assertThatThrownBy(() -> new ServerSocket(dataPort, 1, InetAddress.getByName("127.0.0.1")).close())
+                .as("bound while the gateway runs")
+                .isInstanceOf(IOException.class);
+        gateway.close();
+        gateway = null;
+        try (ServerSocket free = new ServerSocket(dataPort, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(free.getLocalPort()).isEqualTo(dataPort);
+        }
+    }
+
+    @Test
     void rejectsABadListenerConfiguration() {
         assertThatThrownBy(() -> start("{ port = 0, user = cabinet, colour = red }"))
                 .isInstanceOf(ConfigException.class)

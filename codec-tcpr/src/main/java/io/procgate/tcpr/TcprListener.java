@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,6 @@ final class TcprListener {
     private final String description;
     private final AtomicInteger connections = new AtomicInteger();
     private final Set<TcprClient> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<Channel> server = new AtomicReference<>();
     private volatile Subscription subscription;
     /** Set once the listener is closed: no subscription after that; guarded by {@code this}. */
     private boolean closed;
@@ -160,7 +158,6 @@ final class TcprListener {
             return false;
         }
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
-        watchServer(ch.parent());
         open();
         return true;
     }
@@ -176,8 +173,7 @@ final class TcprListener {
     void join(TcprClient client) {
         clients.add(client);
         // a client that joined as the listener closed must not be left behind
-        Channel serverChannel = server.get();
-        if (isClosed() || serverChannel != null && !serverChannel.isOpen()) {
+        if (isClosed()) {
             leave(client);
             client.shutdown(now());
         }
@@ -212,13 +208,6 @@ final class TcprListener {
             }
             case NOT_RUNNING -> from.text(TcprConstants.notRunning(settings.process()));
             case BUFFER_FULL -> from.text(TcprConstants.stdinFull(settings.process()));
-        }
-    }
-
-    private void watchServer(Channel parent) {
-        if (parent != null && server.compareAndSet(null, parent)) {
-            // no stop hook in the plug-in seam: the server channel closing is the gateway stopping
-            parent.closeFuture().addListener(f -> shutdownAll("listener closed"));
         }
     }
 

@@ -29,6 +29,8 @@ public final class TcprPlugin implements ProtocolPlugin {
 
     private final Clock clock;
     private final Executor verifier;
+    /** The listeners this plugin built, for {@link #stop()}. */
+    private final List<TcprListener> built = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The plugin as {@link java.util.ServiceLoader} makes it: the gateway's local time. */
     public TcprPlugin() {
@@ -97,8 +99,17 @@ public final class TcprPlugin implements ProtocolPlugin {
                     clock,
                     verifier != null ? verifier : context.passwordChecks(),
                     context.protocolMetrics());
+            built.add(listener);
             definitions.add(new ListenerDefinition(NAME, s.bindAddress(), new TcprInitializer(listener)));
         }
         return definitions;
+    }
+
+    /** Every joined client gets the shutdown line, as a KAG server's clients do when it stops. */
+    @Override
+    public void stop() {
+        for (TcprListener listener : built) {
+            listener.close();
+        }
     }
 }

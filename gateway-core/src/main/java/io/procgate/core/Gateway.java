@@ -89,6 +89,9 @@ public final class Gateway implements AutoCloseable {
     private final UserTableAuthenticator authenticator;
     private final SlidingLoginThrottle throttle = new SlidingLoginThrottle();
     private final List<Bound> listeners = new ArrayList<>();
+    /** Plugins asked for listeners, in order: each is stopped at close, even after a failed start. */
+    private final List<ProtocolPlugin> startedPlugins = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private ProcessHost host;
     private HostProcessControl control;
@@ -176,6 +179,7 @@ public final class Gateway implements AutoCloseable {
             String key = "gateway." + plugin.name();
             Config own = config.hasPath(key) ? config.getConfig(key) : ConfigFactory.empty();
             List<ListenerDefinition> defs;
+            startedPlugins.add(plugin);
             try {
                 defs = plugin.listeners(new Context(plugin.name(), own));
             } catch (com.typesafe.config.ConfigException e) {
@@ -372,6 +376,13 @@ public final class Gateway implements AutoCloseable {
             b.channel().close().awaitUninterruptibly();
             if (b.definition().address() instanceof BindAddress.Unix unix) {
                 UnixSocketFiles.remove(unix.path());
+            }
+        }
+        for (ProtocolPlugin plugin : startedPlugins) {
+            try {
+                plugin.stop();
+            } catch (RuntimeException e) {
+                LOG.error("{}: stopping failed", plugin.name(), e);
             }
         }
         if (host != null) {

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>A plugin owns the configuration subtree {@code gateway.<name>}: it ships its defaults in its
  * own {@code reference.conf}, validates its listener entries, and turns each into a
- * {@link ListenerDefinition}. The core binds them, owns the event loops and closes them at stop.
+ * {@link ListenerDefinition}. The core binds them, owns the event loops and closes them at stop,
+ * then calls {@link #stop()}.
  */
 public interface ProtocolPlugin {
 
@@ -23,4 +24,11 @@ public interface ProtocolPlugin {
      *     one clear line when the configuration is invalid
      */
     List<ListenerDefinition> listeners(PluginContext context);
+
+    /**
+     * The gateway is stopping: called once, after the listeners have closed and before the process
+     * host and the event loops stop, so a plugin can say goodbye to its clients and close what it
+     * opened itself (a data port). The default does nothing.
+     */
+    default void stop() {}
 }
