@@ -7,6 +7,7 @@ import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The PCP front-end (spec {@code pcp.md}): servers for consumers written against libpcp's
@@ -18,7 +19,7 @@ public final class PcpPlugin implements ProtocolPlugin {
     public static final String NAME = "pcp";
 
     /** The transfers of the listeners built, whose fixed data ports {@link #stop()} closes. */
-    private final List<PcpTransfers> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<PcpTransfers> opened = new CopyOnWriteArrayList<>();
 
     @Override
     public String name() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ public final class TcprPlugin implements ProtocolPlugin {
     private final Clock clock;
     private final Executor verifier;
     /** The listeners this plugin built, for {@link #stop()}. */
-    private final List<TcprListener> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<TcprListener> built = new CopyOnWriteArrayList<>();
 
     /** The plugin as {@link java.util.ServiceLoader} makes it: the gateway's local time. */
     public TcprPlugin() {

@@ -46,6 +46,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ public final class Gateway implements AutoCloseable {
     private final SlidingLoginThrottle throttle = new SlidingLoginThrottle();
     private final List<Bound> listeners = new ArrayList<>();
     /** Plugins asked for listeners, in order: each is stopped at close, even after a failed start. */
-    private final List<ProtocolPlugin> startedPlugins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ProtocolPlugin> startedPlugins = new CopyOnWriteArrayList<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private ProcessHost host;
