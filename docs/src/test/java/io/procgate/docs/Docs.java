@@ -3,11 +3,14 @@ package io.procgate.docs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /** The documentation files and their fenced blocks. */
 final class Docs {
@@ -46,17 +49,35 @@ final class Docs {
         return root().resolve("docs");
     }
 
-    /** Every markdown file under docs/ (not its build folders). */
+    /**
+     * Every markdown file under docs/, not descending into {@code src} or the build folder: the
+     * build writes and renames report files under {@code target} while these tests walk, and a walk
+     * that entered it would fail on a file that vanished between listing and reading.
+     */
     static List<Path> markdownFiles() {
-        try (Stream<Path> files = Files.walk(docsDir())) {
-            return files.filter(p -> p.toString().endsWith(".md"))
-                    .filter(p -> !docsDir().relativize(p).startsWith("src"))
-                    .filter(p -> !docsDir().relativize(p).startsWith("target"))
-                    .sorted()
-                    .toList();
+        Path docs = docsDir();
+        Set<Path> skipped = Set.of(docs.resolve("src"), docs.resolve("target"));
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(docs, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return skipped.contains(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (file.toString().endsWith(".md")) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        found.sort(null);
+        return found;
     }
 
     static String read(Path file) {
