@@ -3,6 +3,7 @@ package io.procgate.core;
 import io.procgate.core.auth.User;
 import io.procgate.core.config.GatewaySettings;
 import io.procgate.core.config.ProcessSettings;
+import io.procgate.core.control.Declaration;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.RunAs;
@@ -10,6 +11,7 @@ import io.procgate.host.Supervision;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,8 @@ final class ConfiguredProcesses {
     private record Launch(ProcessSpec spec, Supervision supervision, String owner, boolean autostart) {}
 
     private final ProcessHost host;
-    private Map<String, Launch> applied = Map.of();
+    /** Written under this object's lock; read without it by {@link #declaration}. */
+    private volatile Map<String, Launch> applied = Map.of();
 
     ConfiguredProcesses(ProcessHost host) {
         this.host = host;
@@ -66,6 +69,14 @@ final class ConfiguredProcesses {
             }
         }
         applied = Map.copyOf(next);
+    }
+
+    /** The applied entry named {@code name}, as what a client's {@code start} of that name runs. */
+    Optional<Declaration> declaration(String name) {
+        Launch launch = applied.get(name);
+        return launch == null
+                ? Optional.empty()
+                : Optional.of(new Declaration(launch.spec(), launch.supervision(), launch.owner()));
     }
 
     /** The names of the applied entries with {@code autostart = true}, sorted (for readiness). */

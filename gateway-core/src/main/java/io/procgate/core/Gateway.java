@@ -174,6 +174,8 @@ public final class Gateway implements AutoCloseable {
                     name);
         }
         control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
+        configured = new ConfiguredProcesses(deferredHost);
+        control.useDeclarations(configured::declaration);
 
         List<ListenerDefinition> definitions = new ArrayList<>();
         for (ProtocolPlugin plugin : plugins) {
@@ -212,7 +214,6 @@ public final class Gateway implements AutoCloseable {
         synchronized (listeners) {
             listeners.forEach(b -> b.channel().config().setAutoRead(true));
         }
-        configured = new ConfiguredProcesses(host);
         configured.apply(settings);
         readiness.started();
         LOG.info(

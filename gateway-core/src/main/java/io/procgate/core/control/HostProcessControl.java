@@ -52,6 +52,7 @@ public final class HostProcessControl implements ProcessControl {
     private final String gatewayUser;
     private final Path gatewayDirectory;
     private volatile RunAs defaultRunAs;
+    private volatile Declarations declarations = Declarations.NONE;
 
     /**
      * @param defaultRunAs {@code gateway.run-as}, or null for the gateway's own user
@@ -71,6 +72,14 @@ public final class HostProcessControl implements ProcessControl {
         this.defaultRunAs = defaultRunAs;
         this.gatewayUser = gatewayUser;
         this.gatewayDirectory = gatewayDirectory;
+    }
+
+    /**
+     * The configuration's process declarations: a {@code start} of a declared name runs its
+     * declaration instead of the client's command.
+     */
+    public void useDeclarations(Declarations declarations) {
+        this.declarations = Objects.requireNonNull(declarations, "declarations");
     }
 
     /** Replaces the default run-as account (configuration reload). */
@@ -99,6 +108,10 @@ public final class HostProcessControl implements ProcessControl {
             if (!ProcessControl.isValidName(name) || commandLine == null) {
                 return done(audit("start", caller, name, ControlStatus.ERROR, "invalid name"));
             }
+            Optional<Declaration> declared = declarations.find(name);
+            if (declared.isPresent()) {
+                return startDeclared(caller, name, declared.get());
+            }
             List<String> argv;
             try {
                 argv = CommandLine.split(commandLine);
@@ -108,15 +121,12 @@ public final class HostProcessControl implements ProcessControl {
             Optional<ProcessStatus> existing = host.status(name);
             String owner = caller.user().name();
             if (existing.isPresent()) {
-                ProcessStatus s = existing.get();
-                if (s.running()) {
-                    return done(audit("start", caller, name, ControlStatus.EXISTS, null));
+                ControlStatus refused = refusedRestart(caller, existing.get());
+                if (refused != null) {
+                    return done(audit("start", caller, name, refused, refusalDetail(refused, existing.get())));
                 }
-                if (!mayAccess(caller, s)) {
-                    return done(audit("start", caller, name, ControlStatus.PERMISSION_DENIED, "owned by " + s.owner()));
-                }
-                if (s.owner() != null) {
-                    owner = s.owner(); // an admin restarting someone's process leaves it theirs
+                if (existing.get().owner() != null) {
+                    owner = existing.get().owner(); // an admin restarting someone's process leaves it theirs
                 }
             }
             RunAs runAs = runAs(caller);
@@ -131,18 +141,55 @@ public final class HostProcessControl implements ProcessControl {
                     ProcessSpec.of(argv).withWorkingDirectory(directory).withRunAs(runAs);
             String detail = "command=" + quote(spec.commandLine()) + " dir=" + directory
                     + (runAs == null ? "" : " run-as=" + runAs);
-            return host.start(name, spec, owner).handle((result, error) -> {
-                try {
-                    return audit("start", caller, name, startStatus(caller, name, result, error), detail);
-                } catch (RuntimeException e) {
-                    LOG.error("start of {} by {} failed", name, caller, e);
-                    return ControlStatus.UNKNOWN;
-                }
-            });
+            return launch(caller, name, host.start(name, spec, owner), detail);
         } catch (RuntimeException e) {
             LOG.error("start of {} by {} failed", name, caller, e);
             return done(audit("start", caller, name, ControlStatus.UNKNOWN, "internal error"));
         }
+    }
+
+    /**
+     * A declared name starts as the configuration says (command, directory, run-as, supervision,
+     * owner); the client's command and path are ignored, as they would be by a panel's start button.
+     * Never started yet, it may be started by its declared owner or an admin.
+     */
+    private CompletionStage<ControlStatus> startDeclared(Caller caller, String name, Declaration declaration) {
+        Optional<ProcessStatus> existing = host.status(name);
+        ControlStatus refused = existing.isPresent()
+                ? refusedRestart(caller, existing.get())
+                : mayAccess(caller, declaration.owner()) ? null : ControlStatus.PERMISSION_DENIED;
+        if (refused != null) {
+            return done(audit("start", caller, name, refused, "declared"));
+        }
+        ProcessSpec spec = declaration.spec();
+        String detail = "declared command=" + quote(spec.commandLine())
+                + (spec.workingDirectory() == null ? "" : " dir=" + spec.workingDirectory())
+                + (spec.runAs() == null ? "" : " run-as=" + spec.runAs());
+        return launch(caller, name, host.start(name, spec, declaration.owner(), declaration.supervision()), detail);
+    }
+
+    /** Null when {@code caller} may start {@code existing} again; else the status to answer. */
+    private static ControlStatus refusedRestart(Caller caller, ProcessStatus existing) {
+        if (existing.running()) {
+            return ControlStatus.EXISTS;
+        }
+        return mayAccess(caller, existing) ? null : ControlStatus.PERMISSION_DENIED;
+    }
+
+    private static String refusalDetail(ControlStatus refused, ProcessStatus existing) {
+        return refused == ControlStatus.PERMISSION_DENIED ? "owned by " + existing.owner() : null;
+    }
+
+    private CompletionStage<ControlStatus> launch(
+            Caller caller, String name, CompletionStage<StartResult> started, String detail) {
+        return started.handle((result, error) -> {
+            try {
+                return audit("start", caller, name, startStatus(caller, name, result, error), detail);
+            } catch (RuntimeException e) {
+                LOG.error("start of {} by {} failed", name, caller, e);
+                return ControlStatus.UNKNOWN;
+            }
+        });
     }
 
     private ControlStatus startStatus(Caller caller, String name, StartResult result, Throwable error) {
@@ -323,7 +370,11 @@ public final class HostProcessControl implements ProcessControl {
     }
 
     private static boolean mayAccess(Caller caller, ProcessStatus status) {
-        return caller.user().admin() || caller.user().name().equals(status.owner());
+        return mayAccess(caller, status.owner());
+    }
+
+    private static boolean mayAccess(Caller caller, String owner) {
+        return caller.user().admin() || caller.user().name().equals(owner);
     }
 
     private static ControlStatus audit(String action, Caller caller, String name, ControlStatus status, String detail) {

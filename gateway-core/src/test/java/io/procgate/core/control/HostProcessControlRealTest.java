@@ -8,7 +8,10 @@ import io.procgate.core.auth.User;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessSpec;
+import io.procgate.host.RestartPolicy;
 import io.procgate.host.Subscription;
+import io.procgate.host.Supervision;
 import io.procgate.host.os.Passwd;
 import io.procgate.host.testing.TestHost;
 import java.net.InetSocketAddress;
@@ -16,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,5 +149,30 @@ class HostProcessControlRealTest {
                 .isEqualTo(ControlStatus.OK);
         testHost.host().whenStopped("who").join();
         await().atMost(WAIT).until(() -> cat(nobody, "who").equals("nobody\n"));
+    }
+
+    @Test
+    void aDeclaredNameStartsAsDeclaredWhateverCommandTheClientSends() {
+        ProcessSpec declaredSpec = ProcessSpec.of("printf 'declared\\n'");
+        Supervision always = new Supervision(
+                RestartPolicy.ALWAYS, Duration.ofMillis(50), Duration.ofMillis(50), 1000, Duration.ofSeconds(60));
+        control.useDeclarations(name ->
+                name.equals("srv") ? Optional.of(new Declaration(declaredSpec, always, "alice")) : Optional.empty());
+
+        assertThat(start(bob, "srv", "printf 'bob\\n'")).isEqualTo(ControlStatus.PERMISSION_DENIED);
+        assertThat(testHost.host().status("srv")).isEmpty();
+
+        assertThat(start(admin, "srv", "printf 'mine\\n'")).isEqualTo(ControlStatus.OK);
+        // Restarted by its declared policy, still the declared program, still alice's.
+        await().atMost(WAIT).until(() -> control.status(alice, "srv").value().restarts() >= 2);
+        assertThat(cat(alice, "srv")).startsWith("declared\ndeclared\n").doesNotContain("mine");
+        assertThat(control.kill(alice, "srv").toCompletableFuture().join())
+                .isIn(ControlStatus.OK, ControlStatus.OFFLINE);
+        testHost.host().whenStopped("srv").join();
+
+        // Other names are untouched by the declarations.
+        assertThat(start(bob, "free", "printf 'bob\\n'")).isEqualTo(ControlStatus.OK);
+        testHost.host().whenStopped("free").join();
+        await().atMost(WAIT).until(() -> cat(bob, "free").equals("bob\n"));
     }
 }
