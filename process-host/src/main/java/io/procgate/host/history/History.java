@@ -359,14 +359,32 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * {@code [start, end)} of the data file: a view of the segment's mapping, or, for a segment too
-     * large to map, a copy in pooled pieces of at most {@link #READ_PIECE_BYTES}.
+     * {@code [start, end)} of the data file: a view of the segment's mapping as far as it reaches
+     * (see {@link HistorySegment#mapFor}), and a copy in pooled pieces of at most
+     * {@link #READ_PIECE_BYTES} of what lies beyond it (all of it, for a segment too large to map).
      */
     private static ByteBuf readData(HistorySegment segment, long start, long end, ByteBufAllocator alloc)
             throws IOException {
-        if (segment.mappable(end)) {
+        long mapped = segment.mappable(end) ? Math.min(end, segment.mapFor(end)) : 0;
+        if (mapped >= end) {
             return segment.view(start, end);
         }
+        if (mapped <= start) {
+            return copy(segment, start, end, alloc);
+        }
+        ByteBuf head = segment.view(start, mapped);
+        ByteBuf tail;
+        try {
+            tail = copy(segment, mapped, end, alloc);
+        } catch (IOException | RuntimeException e) {
+            head.release();
+            throw e;
+        }
+        return alloc.compositeDirectBuffer(2).addComponents(true, head, tail);
+    }
+
+    private static ByteBuf copy(HistorySegment segment, long start, long end, ByteBufAllocator alloc)
+            throws IOException {
         long size = end - start;
         if (size <= READ_PIECE_BYTES) {
             return readPiece(segment, start, (int) size, alloc);

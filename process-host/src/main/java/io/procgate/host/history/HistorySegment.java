@@ -30,6 +30,8 @@ final class HistorySegment {
     private static final String DATA_SUFFIX = ".log";
     private static final String INDEX_SUFFIX = ".idx";
     private static final int NAME_DIGITS = 20;
+    /** How much a segment grows before it is mapped anew (see {@link #mapFor}). */
+    static final long REMAP_STEP = 1 << 20;
 
     private final long firstLine;
     private final Path dataPath;
@@ -183,19 +185,34 @@ final class HistorySegment {
         return end <= Integer.MAX_VALUE;
     }
 
-    /** A read-only view of data bytes {@code [from, to)}, which must be committed. */
-    ByteBuf view(long from, long to) throws IOException {
+    /**
+     * Makes sure the mapping reaches {@code to} (committed) where that is worth a new mapping, and
+     * says how far it reaches: possibly less than {@code to}, and then the caller copies the rest.
+     * A replaced mapping is only unmapped when the GC collects it (a reader's view may still point
+     * into it), so a segment is mapped anew only after it has grown by {@link #REMAP_STEP} since
+     * the last mapping. A client polling a busy process therefore leaves at most one mapping per
+     * step, however often it reads, instead of one per read (the kernel's map count is finite).
+     */
+    long mapFor(long to) throws IOException {
         MappedByteBuffer m = mapping;
-        if (m == null || m.capacity() < to) {
-            synchronized (this) {
-                m = mapping;
-                if (m == null || m.capacity() < to) {
-                    m = data.map(FileChannel.MapMode.READ_ONLY, 0, Math.max(to, committedBytes));
-                    mapping = m;
-                }
-            }
+        if (m != null && m.capacity() >= to) {
+            return m.capacity();
         }
-        return Unpooled.wrappedBuffer(m.slice((int) from, (int) (to - from)));
+        synchronized (this) {
+            m = mapping;
+            long mapped = m == null ? 0 : m.capacity();
+            long committed = committedBytes;
+            if (mapped < to && (m == null || committed - mapped >= REMAP_STEP)) {
+                mapping = data.map(FileChannel.MapMode.READ_ONLY, 0, committed);
+                mapped = committed;
+            }
+            return mapped;
+        }
+    }
+
+    /** A read-only view of data bytes {@code [from, to)}, which {@link #mapFor} must have covered. */
+    ByteBuf view(long from, long to) {
+        return Unpooled.wrappedBuffer(mapping.slice((int) from, (int) (to - from)));
     }
 
     void readData(ByteBuffer into, long position) throws IOException {

@@ -207,6 +207,51 @@ class HistoryTest {
         assertThat(storedRaw()).isEqualTo(text);
     }
 
+    @Test
+    void pollingAGrowingSegmentMapsItAnewOnlyAfterItGrewByAStep() throws IOException {
+        long bigSegment = 64L << 20;
+        try (History h = History.open(dir, bigSegment, 1L << 30, 1024)) {
+            Path dataFile = dir.resolve(HistorySegment.fileStem(0) + ".log");
+            List<HistorySlice> held = new ArrayList<>(); // a held slice keeps its mapping alive
+            try {
+                StringBuilder expected = new StringBuilder();
+                for (int i = 0; i < 300; i++) {
+                    String line = "poll " + i + "\n";
+                    append(h, line);
+                    expected.append(line);
+                    HistorySlice newest = h.read(i, Long.MAX_VALUE, ByteBufAllocator.DEFAULT);
+                    held.add(newest);
+                    assertThat(newest.data().toString(StandardCharsets.ISO_8859_1))
+                            .isEqualTo(line);
+                }
+                assertThat(mappingsOf(dataFile)).isEqualTo(1);
+                // From the start: a view of the mapped head and a copy of the tail, exactly the bytes.
+                assertThat(read(h, 0, Long.MAX_VALUE)).isEqualTo(expected.toString());
+
+                // Grown by more than a step: mapped anew, once.
+                String filler = "x".repeat(1000) + "\n";
+                int fillerLines = (int) (HistorySegment.REMAP_STEP / filler.length()) + 1;
+                for (int i = 0; i < fillerLines; i++) {
+                    append(h, filler);
+                }
+                held.add(h.read(300, Long.MAX_VALUE, ByteBufAllocator.DEFAULT));
+                held.add(h.read(0, Long.MAX_VALUE, ByteBufAllocator.DEFAULT));
+                assertThat(held.get(held.size() - 1).lineCount()).isEqualTo(300 + fillerLines);
+                assertThat(mappingsOf(dataFile)).isEqualTo(2);
+            } finally {
+                held.forEach(HistorySlice::release);
+            }
+        }
+    }
+
+    /** How many mappings of {@code file} this process has (lines of /proc/self/maps naming it). */
+    private static long mappingsOf(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.filter(l -> l.endsWith(" " + name)).count();
+        }
+    }
+
     private String storedBytes() throws IOException {
         return new String(storedRaw(), StandardCharsets.ISO_8859_1);
     }
