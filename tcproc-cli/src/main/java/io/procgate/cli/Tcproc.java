@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
  *
  * <pre>
  * tcproc [-H HOST] [-P PORT] [--tls [--ca FILE]] [-s SOCKET] [-u USER]
- *        list [-l] | status [NAME...] | start NAME COMMAND [PATH] | kill NAME
+ *        list [-l] | status [NAME...] | start NAME [COMMAND [PATH]] | kill NAME
  *        | cat NAME [FROM] | command NAME LINE | attach NAME
  * </pre>
  *
@@ -175,12 +175,26 @@ public final class Tcproc implements Callable<Integer> {
         io.out().println(line.append("  ").append(state));
     }
 
-    @Command(name = "start", description = "Starts COMMAND (no shell; POSIX quoting) as NAME in PATH.")
+    @Command(
+            name = "start",
+            description = "Starts COMMAND (no shell; POSIX quoting) as NAME in PATH; a NAME declared in the"
+                    + " gateway's configuration starts as declared, and needs no COMMAND.")
     int start(
             @Parameters(paramLabel = "NAME") String name,
-            @Parameters(paramLabel = "COMMAND") String command,
+            @Parameters(paramLabel = "COMMAND", arity = "0..1") String command,
             @Parameters(paramLabel = "PATH", arity = "0..1") String path) {
-        return session(client -> client.start(name, command, path));
+        return session(client -> {
+            try {
+                client.start(name, command == null ? "" : command, path);
+            } catch (TcprocException e) {
+                if (command == null && e.status() == Status.ERROR) {
+                    throw new TcprocException(
+                            Status.ERROR,
+                            "ERROR: " + name + " is not declared in the gateway's configuration: give a COMMAND");
+                }
+                throw e;
+            }
+        });
     }
 
     @Command(name = "kill", description = "Stops the process NAME and everything it started.")

@@ -11,6 +11,12 @@ final class TcprocException extends Exception {
         this.status = status;
     }
 
+    /** A status with a message that says more than its name. */
+    TcprocException(Status status, String message) {
+        super(message);
+        this.status = status;
+    }
+
     TcprocException(String message) {
         super(message);
         this.status = null;

@@ -40,6 +40,7 @@ class TcprocTest {
                 + "  allow-root-children = true\n"
                 + "  users { alice { password = \"alice-pw\" }, root { password = \"root-pw\" } }\n"
                 + "  history { retention = 8 KiB, segment-size = 4 KiB }\n"
+                + "  processes.declared { command = \"echo declared run\", owner = alice }\n"
                 + "  tcprocd { max-response = 1 KiB\n"
                 + "    listeners = [{ host = \"127.0.0.1\", port = 0 }, { socket = \"" + dir.resolve("t.sock")
                 + "\" }] }\n"
@@ -172,9 +173,21 @@ class TcprocTest {
     }
 
     @Test
+    void startWithoutACommandStartsADeclaredProcessAndExplainsOtherwise() {
+        assertThat(alice("start", "declared").exit()).isZero();
+        await().until(() -> alice("cat", "declared").out().equals("declared run\n"));
+
+        Run undeclared = alice("start", "undeclared");
+        assertThat(undeclared.exit()).isEqualTo(Tcproc.EXIT_STATUS);
+        assertThat(undeclared.err())
+                .isEqualTo(
+                        "tcproc: ERROR: undeclared is not declared in the gateway's configuration: give a COMMAND\n");
+    }
+
+    @Test
     void usageAndUnreachableGateway() {
         assertThat(tcproc(Map.of(), InputStream.nullInputStream()).exit()).isEqualTo(Tcproc.EXIT_USAGE);
-        assertThat(tcproc(Map.of(), InputStream.nullInputStream(), "start", "x").exit())
+        assertThat(tcproc(Map.of(), InputStream.nullInputStream(), "start").exit())
                 .isEqualTo(Tcproc.EXIT_USAGE);
         Run down = tcproc(
                 Map.of(),
