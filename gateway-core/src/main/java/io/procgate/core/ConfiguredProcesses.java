@@ -6,6 +6,7 @@ import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.control.Declaration;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.ProcessSpec;
+import io.procgate.host.ProcessStatus;
 import io.procgate.host.RunAs;
 import io.procgate.host.Supervision;
 import java.util.HashMap;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the host in line with {@code gateway.processes}: at start, the {@code autostart} entries
- * are started under supervision; at a reload, added entries start, removed ones stop, changed ones
- * are stopped and started with their new definition, and unchanged ones are left alone (same pid).
+ * are started under supervision; at a reload, added {@code autostart} entries start, removed ones
+ * stop, changed ones that run (or are {@code autostart}) are stopped and started with their new
+ * definition, and unchanged ones are left alone (same pid).
  */
 final class ConfiguredProcesses {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredProcesses.class);
@@ -60,12 +62,16 @@ final class ConfiguredProcesses {
                     start(name, launch, "autostart");
                 }
             } else if (!before.equals(launch)) {
+                // Running (whoever started it) or autostart: it runs again, as now declared.
+                boolean running = host.status(name).map(ProcessStatus::running).orElse(false);
+                if (!running && !launch.autostart()) {
+                    LOG.info("{}: definition changed; not running, so its next start uses it", name);
+                    continue;
+                }
                 LOG.info("{}: definition changed: restarting it", name);
-                host.stop(name).thenCompose(stopping -> host.whenStopped(name)).thenRun(() -> {
-                    if (launch.autostart()) {
-                        start(name, launch, "restart after a configuration change");
-                    }
-                });
+                host.stop(name)
+                        .thenCompose(stopping -> host.whenStopped(name))
+                        .thenRun(() -> start(name, launch, "restart after a configuration change"));
             }
         }
         applied = Map.copyOf(next);

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.unix.DomainSocketAddress;
+import io.procgate.core.auth.User;
+import io.procgate.core.control.Caller;
+import io.procgate.core.control.ControlStatus;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.testing.DummyPlugin;
 import io.procgate.core.testing.LogCapture;
+import io.procgate.host.HistorySlice;
 import io.procgate.host.ProcessState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,6 +184,45 @@ class GatewayTest {
                             .orElse(false));
             assertThat(gateway.host().status("flaky").orElseThrow().nextLine()).isEqualTo(3); // first run + 2 restarts
             assertThat(gateway.host().status("manual")).isEmpty();
+        }
+    }
+
+    @Test
+    void aReloadRestartsAChangedRunningProcessAsNowDeclaredAndLeavesAStoppedOneDown() throws Exception {
+        String base = config("") + "\ngateway.processes.idle { command = \"printf 'idle\\\\n'\" }";
+        String v1 = base + "\ngateway.processes.svc { command = \"sh -c 'echo v1; exec sleep 600'\" }";
+        String v2 = base.replace("idle\\\\n", "idle 2\\\\n")
+                + "\ngateway.processes.svc { command = \"sh -c 'echo v2; exec sleep 600'\" }";
+        Caller admin = new Caller(new User("ops", null, true, null), null, "test", false);
+        Duration wait = Duration.ofSeconds(20);
+        try (Gateway gateway = Gateway.start(GatewayConfig.parse(v1))) {
+            // Not autostart: running only because a user started it, with whatever command it sent.
+            assertThat(gateway.processes()
+                            .start(admin, "svc", "true", "")
+                            .toCompletableFuture()
+                            .join())
+                    .isEqualTo(ControlStatus.OK);
+            await().atMost(wait).until(() -> history(gateway, "svc").equals("v1\n"));
+            long firstPid = gateway.host().status("svc").orElseThrow().pid();
+
+            gateway.reload(GatewayConfig.parse(v2));
+            await().atMost(wait).until(() -> history(gateway, "svc").equals("v1\nv2\n"));
+            await().atMost(wait)
+                    .until(() -> gateway.host().status("svc").orElseThrow().running());
+            assertThat(gateway.host().status("svc").orElseThrow().pid()).isNotEqualTo(firstPid);
+            assertThat(gateway.host().status("idle")).isEmpty();
+        }
+    }
+
+    private static String history(Gateway gateway, String name) {
+        HistorySlice slice = gateway.host().read(name, 0, 1 << 20).orElse(null);
+        if (slice == null) {
+            return "";
+        }
+        try {
+            return slice.data().toString(StandardCharsets.UTF_8);
+        } finally {
+            slice.release();
         }
     }
 }
