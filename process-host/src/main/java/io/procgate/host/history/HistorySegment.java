@@ -201,10 +201,10 @@ final class HistorySegment {
         synchronized (this) {
             m = mapping;
             long mapped = m == null ? 0 : m.capacity();
-            long committed = committedBytes;
-            if (mapped < to && (m == null || committed - mapped >= REMAP_STEP)) {
-                mapping = data.map(FileChannel.MapMode.READ_ONLY, 0, committed);
-                mapped = committed;
+            long reach = Math.min(committedBytes, Integer.MAX_VALUE); // a mapping holds at most 2 GiB
+            if (mapped < to && (m == null || reach - mapped >= REMAP_STEP)) {
+                mapping = data.map(FileChannel.MapMode.READ_ONLY, 0, reach);
+                mapped = reach;
             }
             return mapped;
         }
