@@ -23,7 +23,6 @@ import java.util.Locale;
  * authenticates the connections, then holds them for {@code SECONDS} (for heap measurements).
  */
 public final class TcprocdLoad {
-    private static final byte[] AUTH_REQUIRED = "23AUTHENTICATION_REQUIRED".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_SAMPLES = 5_000_000;
 
     private final byte[] request;
@@ -43,7 +42,8 @@ public final class TcprocdLoad {
     public static void main(String[] args) throws Exception {
         String host = args[0];
         int port = Integer.parseInt(args[1]);
-        byte[] auth = (field(2, args[2]) + field(2, args[3])).getBytes(StandardCharsets.UTF_8);
+        String user = args[2];
+        String password = args[3];
         String mode = args[4];
         int connections = Integer.parseInt(args[5]);
         int depth = Integer.parseInt(args[6]);
@@ -52,28 +52,24 @@ public final class TcprocdLoad {
         if (mode.equals("list") || mode.equals("idle")) {
             request = "04list".getBytes(StandardCharsets.US_ASCII);
         } else if (mode.startsWith("command:")) {
-            request =
-                    ("07command" + field(2, mode.substring(8)) + field(3, "ping")).getBytes(StandardCharsets.US_ASCII);
+            request = ("07command" + Tcprocd.field(2, mode.substring(8)) + Tcprocd.field(3, "ping"))
+                    .getBytes(StandardCharsets.US_ASCII);
         } else {
             throw new IllegalArgumentException("mode: list, command:NAME or idle");
         }
         TcprocdLoad load = new TcprocdLoad(request, mode.equals("list"), depth);
-        load.run(new InetSocketAddress(host, port), auth, connections, seconds, mode.equals("idle"));
+        load.run(new InetSocketAddress(host, port), user, password, connections, seconds, mode.equals("idle"));
     }
 
-    private static String field(int width, String value) {
-        int length = value.getBytes(StandardCharsets.UTF_8).length;
-        return String.format(Locale.ROOT, "%0" + width + "d", length) + value;
-    }
-
-    private void run(InetSocketAddress address, byte[] auth, int connections, int seconds, boolean idle)
+    private void run(
+            InetSocketAddress address, String user, String password, int connections, int seconds, boolean idle)
             throws IOException, InterruptedException {
         Selector selector = Selector.open();
         List<Connection> all = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             SocketChannel ch = SocketChannel.open(address);
             ch.configureBlocking(true);
-            authenticate(ch, auth);
+            Tcprocd.authenticate(ch, user, password);
             ch.configureBlocking(false);
             Connection c = new Connection(ch);
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -137,25 +133,6 @@ public final class TcprocdLoad {
         return sorted.length == 0
                 ? Double.NaN
                 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    }
-
-    private static void authenticate(SocketChannel ch, byte[] auth) throws IOException {
-        readExactly(ch, AUTH_REQUIRED.length);
-        ch.write(ByteBuffer.wrap(auth));
-        ByteBuffer ok = readExactly(ch, 4);
-        if (!"02OK".equals(StandardCharsets.US_ASCII.decode(ok).toString())) {
-            throw new IOException("authentication failed");
-        }
-    }
-
-    private static ByteBuffer readExactly(SocketChannel ch, int n) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(n);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                throw new IOException("closed by the server");
-            }
-        }
-        return buf.flip();
     }
 
     /** One connection: its send times (a ring of {@code depth}) and a small response parser. */
