@@ -3,9 +3,9 @@ package io.procgate.tcpr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procgate.core.Gateway;
 import io.procgate.core.GatewayConfig;
+import io.procgate.core.testing.ProtocolMeters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -29,8 +29,7 @@ class TcprMetricsTest {
                 + " tcpr.listeners = [{ host = \"127.0.0.1\", port = 0, process = kag, password = rcon },"
                 + " { host = \"127.0.0.1\", port = 0, process = nothere, password = rcon }] }";
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(conf))) {
-            SimpleMeterRegistry simple = new SimpleMeterRegistry();
-            gateway.metrics().registry().add(simple);
+            ProtocolMeters meters = ProtocolMeters.of(gateway, "tcpr");
             int kag = ((InetSocketAddress) gateway.boundAddresses("tcpr").get(0)).getPort();
             int nothere = ((InetSocketAddress) gateway.boundAddresses("tcpr").get(1)).getPort();
             try (Socket s = new Socket("127.0.0.1", kag)) {
@@ -53,26 +52,11 @@ class TcprMetricsTest {
                 }
             }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(requests(simple, "OK")).isEqualTo(1.0);
-                assertThat(requests(simple, "NOT_RUNNING")).isEqualTo(1.0);
-                assertThat(simple.get("procgate.protocol.auth.failures")
-                                .tag("protocol", "tcpr")
-                                .counter()
-                                .count())
-                        .isEqualTo(1.0);
-                assertThat(simple.get("procgate.protocol.connections")
-                                .tag("protocol", "tcpr")
-                                .counter()
-                                .count())
-                        .isEqualTo(3.0);
+                assertThat(meters.requests("OK")).isEqualTo(1.0);
+                assertThat(meters.requests("NOT_RUNNING")).isEqualTo(1.0);
+                assertThat(meters.authFailures()).isEqualTo(1.0);
+                assertThat(meters.connections()).isEqualTo(3.0);
             });
         }
-    }
-
-    private static double requests(SimpleMeterRegistry r, String status) {
-        return r.get("procgate.protocol.requests")
-                .tags("protocol", "tcpr", "status", status)
-                .counter()
-                .count();
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procgate.core.Gateway;
 import io.procgate.core.GatewayConfig;
+import io.procgate.core.testing.ProtocolMeters;
 import io.procgate.core.testing.TestCertificates;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -82,8 +82,7 @@ class TcprocdOpsTest {
     @Test
     void countsRequestsByStatusAndFailedLogins() throws Exception {
         try (Gateway gateway = Gateway.start(GatewayConfig.parse(config("{ host = \"127.0.0.1\", port = 0 }")))) {
-            SimpleMeterRegistry simple = new SimpleMeterRegistry();
-            gateway.metrics().registry().add(simple);
+            ProtocolMeters meters = ProtocolMeters.of(gateway, "tcprocd");
             try (Socket s = new Socket("127.0.0.1", port(gateway))) {
                 s.setSoTimeout(10_000);
                 DataInputStream in = new DataInputStream(s.getInputStream());
@@ -109,27 +108,12 @@ class TcprocdOpsTest {
                 assertThat(status(in)).isEqualTo("ERROR");
             }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(requests(simple, "OK")).isEqualTo(1.0);
-                assertThat(requests(simple, "OFFLINE")).isEqualTo(2.0);
-                assertThat(requests(simple, "ERROR")).isEqualTo(1.0);
-                assertThat(simple.get("procgate.protocol.auth.failures")
-                                .tag("protocol", "tcprocd")
-                                .counter()
-                                .count())
-                        .isEqualTo(1.0);
-                assertThat(simple.get("procgate.protocol.connections")
-                                .tag("protocol", "tcprocd")
-                                .counter()
-                                .count())
-                        .isEqualTo(2.0);
+                assertThat(meters.requests("OK")).isEqualTo(1.0);
+                assertThat(meters.requests("OFFLINE")).isEqualTo(2.0);
+                assertThat(meters.requests("ERROR")).isEqualTo(1.0);
+                assertThat(meters.authFailures()).isEqualTo(1.0);
+                assertThat(meters.connections()).isEqualTo(2.0);
             });
         }
-    }
-
-    private static double requests(SimpleMeterRegistry r, String status) {
-        return r.get("procgate.protocol.requests")
-                .tags("protocol", "tcprocd", "status", status)
-                .counter()
-                .count();
     }
 }
