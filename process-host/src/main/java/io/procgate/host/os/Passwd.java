@@ -48,6 +48,15 @@ public final class Passwd {
         return Optional.ofNullable(current().byName().get(name));
     }
 
+    /** An account by login name, or by numeric uid when no login has that name. */
+    public Optional<Account> byNameOrUid(String nameOrUid) {
+        Optional<Account> byName = byName(nameOrUid);
+        if (byName.isPresent() || nameOrUid.isEmpty() || !nameOrUid.chars().allMatch(Character::isDigit)) {
+            return byName;
+        }
+        return byUid(Integer.parseInt(nameOrUid));
+    }
+
     /** The login name of {@code uid}. */
     public Optional<String> loginName(int uid) {
         return byUid(uid).map(Account::name);

@@ -41,7 +41,7 @@ public final class ChildLauncher {
         RunAs runAs = spec.runAs();
         int childUid = gatewayUid;
         if (runAs != null) {
-            account = lookup(runAs.user());
+            account = Passwd.system().byNameOrUid(runAs.user());
             if (account.isEmpty()) {
                 throw new SpawnException("run-as user " + runAs.user() + " does not exist");
             }
@@ -133,15 +133,6 @@ public final class ChildLauncher {
             command.addAll(argv);
         }
         return command;
-    }
-
-    /** An account by login name or by numeric uid. */
-    private static Optional<Passwd.Account> lookup(String nameOrUid) {
-        Optional<Passwd.Account> byName = Passwd.system().byName(nameOrUid);
-        if (byName.isPresent() || nameOrUid.isEmpty() || !nameOrUid.chars().allMatch(Character::isDigit)) {
-            return byName;
-        }
-        return Passwd.system().byUid(Integer.parseInt(nameOrUid));
     }
 
     /** Finds the program as execvp would, so that "no such file" is an error of start, not an exit code. */
