@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.PeerAddresses;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ public final class TcprocdExceptionHandler extends ChannelInboundHandlerAdapter 
         String peer = PeerAddresses.format(ctx.channel());
         if (cause instanceof TcprocdCodecException) {
             LOG.info("tcprocd: malformed request from {}: {}", peer, cause.getMessage());
-            io.procgate.core.metrics.ProtocolMetrics metrics =
+            ProtocolMetrics metrics =
                     ctx.channel().attr(TcprocdPipeline.METRICS).get();
             if (metrics != null) {
                 metrics.request(TcprocdStatus.ERROR.name());

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.procgate.core.control.Caller;
+import io.procgate.core.metrics.ProtocolMetrics;
 
 /**
  * Names of the handlers in a tcprocd connection's pipeline, in order, and the connection's state.
@@ -45,8 +46,7 @@ public final class TcprocdPipeline {
     public static final AttributeKey<Boolean> ATTACHED = AttributeKey.valueOf(TcprocdPipeline.class, "attached");
 
     /** The protocol's counters, for the shared exception handler (a malformed request counts as ERROR). */
-    public static final AttributeKey<io.procgate.core.metrics.ProtocolMetrics> METRICS =
-            AttributeKey.valueOf(TcprocdPipeline.class, "metrics");
+    public static final AttributeKey<ProtocolMetrics> METRICS = AttributeKey.valueOf(TcprocdPipeline.class, "metrics");
 
     private TcprocdPipeline() {}
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.procgate.core.config.ConfigReader;
 import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.TlsSettings;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
         String host = entry.hasPath("host") ? string(entry, "host", where) : BindAddress.DEFAULT_HOST;
         int port = entry.hasPath("port") ? port(entry, where) : TcprocdConstants.DEFAULT_PORT;
         // tls { cert, key }: checked by the core's reader (keys, shape); the files are read at bind time
-        TlsSettings tls = io.procgate.core.config.ConfigReader.of(entry, where).tls();
+        TlsSettings tls = ConfigReader.of(entry, where).tls();
         return new TcprocdListenerSettings(new BindAddress.Tcp(host, port), authTimeout, tls);
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -127,7 +128,7 @@ public final class Tcproc implements Callable<Integer> {
                     boolean long_) {
         if (long_) {
             return session(client -> {
-                java.util.List<String> running = client.names();
+                List<String> running = client.names();
                 int width = running.stream().mapToInt(String::length).max().orElse(0);
                 for (String name : running) {
                     printState(name, "running", width);
@@ -140,11 +141,11 @@ public final class Tcproc implements Callable<Integer> {
     @Command(
             name = "status",
             description = "NAME STATE for each NAME (default: your running processes); exit 0 if all run.")
-    int status(@Parameters(paramLabel = "NAME", arity = "0..*") java.util.List<String> names) {
+    int status(@Parameters(paramLabel = "NAME", arity = "0..*") List<String> names) {
         boolean[] allRunning = {true};
         int result = session(client -> {
-            java.util.List<String> running = client.names();
-            java.util.List<String> asked = names == null || names.isEmpty() ? running : names;
+            List<String> running = client.names();
+            List<String> asked = names == null || names.isEmpty() ? running : names;
             int width = asked.stream().mapToInt(String::length).max().orElse(0);
             for (String name : asked) {
                 String state;

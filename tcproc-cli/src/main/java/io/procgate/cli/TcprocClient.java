@@ -13,9 +13,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A small blocking tcprocd client (docs/tcprocd.md) over TCP or a unix socket, on plain JDK
@@ -54,11 +57,10 @@ final class TcprocClient implements Closeable {
      * to the JDK's trusted authorities when it is null, and name {@code host}.
      */
     static TcprocClient tls(String host, int port, Path caFile) throws IOException {
-        javax.net.ssl.SSLSocket socket =
-                (javax.net.ssl.SSLSocket) Tls.context(caFile).getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) Tls.context(caFile).getSocketFactory().createSocket();
         try {
             socket.connect(new InetSocketAddress(host, port));
-            javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+            SSLParameters params = socket.getSSLParameters();
             params.setProtocols(Tls.PROTOCOLS);
             params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
             socket.setSSLParameters(params);
@@ -114,11 +116,11 @@ final class TcprocClient implements Closeable {
     }
 
     /** The names {@link #list} prints. */
-    java.util.List<String> names() throws IOException, TcprocException {
+    List<String> names() throws IOException, TcprocException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         list(data);
         String text = data.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -140,7 +141,7 @@ public final class InputPipe implements EpollIoHandle {
                 close(); // EPIPE: the child does not read stdin any more
                 return;
             } finally {
-                java.util.Arrays.fill(gather, 0, count, null);
+                Arrays.fill(gather, 0, count, null);
             }
             if (written <= 0) {
                 break;
