@@ -25,6 +25,7 @@ import io.procgate.core.auth.Pbkdf2PasswordHasher;
 import io.procgate.core.auth.SlidingLoginThrottle;
 import io.procgate.core.auth.UserTableAuthenticator;
 import io.procgate.core.config.GatewaySettings;
+import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
@@ -46,6 +47,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,6 +83,9 @@ public final class Gateway implements AutoCloseable {
     public static final String TLS_HANDLER = "tls";
 
     private final GatewaySettings settings;
+    /** The settings last applied: those of the start, then of each reload. */
+    private volatile GatewaySettings current;
+
     private ConfiguredProcesses configured;
     private final Transports transport;
     private final IoEventLoopGroup bossGroup;
@@ -112,6 +117,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
+        this.current = settings;
         this.transport = Transports.choose(settings.transport());
         this.authenticator = new UserTableAuthenticator(hasher, settings.users().values());
         this.bossGroup = new MultiThreadIoEventLoopGroup(
@@ -355,6 +361,7 @@ public final class Gateway implements AutoCloseable {
         if (configured != null) {
             configured.apply(next);
         }
+        current = next;
         LOG.info(
                 "configuration reloaded: {} user(s), {} configured process(es); listener changes apply at the next start",
                 next.users().size(),
@@ -468,6 +475,11 @@ public final class Gateway implements AutoCloseable {
         @Override
         public Readiness readiness() {
             return readiness;
+        }
+
+        @Override
+        public Map<String, ProcessSettings> declaredProcesses() {
+            return current.processes();
         }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The core's configuration, read and validated once from {@code gateway.*} (protocol sections
@@ -232,7 +234,21 @@ public record GatewaySettings(
                 p.duration("stop-timeout", ProcessSpec.DEFAULT_STOP_TIMEOUT),
                 p.duration("kill-grace", ProcessSpec.DEFAULT_KILL_GRACE),
                 p.bool("tty", false),
-                env);
+                env,
+                regex(p, "ready-pattern"),
+                p.duration("start-seconds", ProcessSettings.DEFAULT_START_SECONDS));
+    }
+
+    private static Pattern regex(ConfigReader r, String key) {
+        String text = r.string(key, null);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw r.error(key, "not a valid regular expression: " + e.getDescription());
+        }
     }
 
     private static Transport transport(ConfigReader g) {

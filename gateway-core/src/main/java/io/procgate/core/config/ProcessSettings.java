@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One entry of {@code gateway.processes}: a process the configuration defines.
@@ -16,6 +17,9 @@ import java.util.Set;
  * @param path working directory, or null for the run-as user's home (or the gateway's directory)
  * @param owner the user who owns it, or null (then only admins see it)
  * @param stopCommand a line written to stdin to ask it to stop, or null
+ * @param readyPattern a line of its output that says it is ready (checked per line), or null
+ * @param startSeconds how long it must stay up before it counts as started (supervisord's {@code
+ *     startsecs}), when it has no {@code readyPattern}
  */
 public record ProcessSettings(
         String name,
@@ -32,7 +36,12 @@ public record ProcessSettings(
         Duration stopTimeout,
         Duration killGrace,
         boolean tty,
-        Map<String, String> env) {
+        Map<String, String> env,
+        Pattern readyPattern,
+        Duration startSeconds) {
+
+    /** How long a process without a ready-pattern must stay up to count as started, by default. */
+    public static final Duration DEFAULT_START_SECONDS = Duration.ofSeconds(1);
 
     /** The keys a process entry may have (config.md). */
     public static final Set<String> KEYS = Set.of(
@@ -48,7 +57,9 @@ public record ProcessSettings(
             "stop-timeout",
             "kill-grace",
             "tty",
-            "env");
+            "env",
+            "ready-pattern",
+            "start-seconds");
 
     public ProcessSettings {
         argv = List.copyOf(argv);

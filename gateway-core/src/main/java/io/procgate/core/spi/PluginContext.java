@@ -7,10 +7,12 @@ import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.PasswordCheckExecutor;
 import io.procgate.core.auth.PasswordHasher;
+import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
 import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.host.ProcessHost;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /** What the core hands a protocol plugin when it builds its listeners. */
@@ -60,6 +62,14 @@ public interface PluginContext {
      */
     default ProtocolMetrics protocolMetrics() {
         return ProtocolMetrics.noop("none");
+    }
+
+    /**
+     * The processes {@code gateway.processes} declares, by name, as last applied (a reload replaces
+     * the map; call again rather than keep it). The default, outside a gateway, is none.
+     */
+    default Map<String, ProcessSettings> declaredProcesses() {
+        return Map.of();
     }
 
     /** Whether the gateway is ready (for health endpoints). The default is always ready. */
