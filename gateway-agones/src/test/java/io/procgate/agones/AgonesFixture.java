@@ -85,6 +85,12 @@ final class AgonesFixture implements AutoCloseable {
         return c == null ? 0 : c.count();
     }
 
+    /** Calls named {@code call} not made (one was still out, or the queue was full). */
+    double droppedCalls(String call) {
+        Counter c = meters.find(AgonesMetrics.DROPPED).tag("call", call).counter();
+        return c == null ? 0 : c.count();
+    }
+
     @Override
     public void close() {
         gateway.close();
