@@ -3,6 +3,7 @@ package io.procgate.agones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.procgate.agones.testing.FakeAgonesSdk;
 import io.procgate.core.testing.ChildGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static io.procgate.agones.AgonesFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.procgate.agones.testing.FakeAgonesSdk;
 import io.procgate.host.ProcessState;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static io.procgate.agones.AgonesFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.procgate.agones.testing.FakeAgonesSdk;
 import io.procgate.core.testing.FreePorts;
 import io.procgate.core.testing.LogCapture;
 import io.procgate.host.HistorySlice;

@@ -1,4 +1,4 @@
-package io.procgate.agones;
+package io.procgate.agones.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +28,12 @@ import java.util.regex.Pattern;
  * {"value": "..."}} (required) and keep the List's values: adding one already there is
  * ALREADY_EXISTS (409), removing one that is not is NOT_FOUND (404), a List that the GameServer
  * does not declare is NOT_FOUND. A malformed body is 400, an unknown path 404 (as the
- * grpc-gateway answers). It can be told to fail with 500 or to hang (answer nothing).
+ * grpc-gateway answers). It can be told to fail with 500 or to hang (answer nothing). Shared
+ * through this module's test-jar.
  */
-final class FakeAgonesSdk implements AutoCloseable {
+public final class FakeAgonesSdk implements AutoCloseable {
     /** One call as it arrived. */
-    record Call(String method, String path, String contentType, String body, long atNanos) {
+    public record Call(String method, String path, String contentType, String body, long atNanos) {
         @Override
         public String toString() {
             return method + " " + path + " " + body;
@@ -41,7 +41,7 @@ final class FakeAgonesSdk implements AutoCloseable {
     }
 
     /** How it answers. */
-    enum Mode {
+    public enum Mode {
         AS_THE_SDK,
         FAIL_500,
         HANG
@@ -59,8 +59,6 @@ final class FakeAgonesSdk implements AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Set<String>> lists = new ConcurrentHashMap<>();
     private final Map<String, String> labels = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.AS_THE_SDK;
     private volatile CountDownLatch release = new CountDownLatch(1);
 
@@ -75,21 +73,21 @@ final class FakeAgonesSdk implements AutoCloseable {
     }
 
     /** On a free loopback port, with the Lists the GameServer declares. */
-    static FakeAgonesSdk start(String... declaredLists) throws IOException {
+    public static FakeAgonesSdk start(String... declaredLists) throws IOException {
         return start(0, declaredLists);
     }
 
     /** On {@code port} (a sidecar that comes up after the gateway). */
-    static FakeAgonesSdk start(int port, String... declaredLists) throws IOException {
+    public static FakeAgonesSdk start(int port, String... declaredLists) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         return new FakeAgonesSdk(server, Set.of(declaredLists));
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    void mode(Mode next) {
+    public void mode(Mode next) {
         Mode before = mode;
         mode = next;
         if (before == Mode.HANG && next != Mode.HANG) {
@@ -99,42 +97,36 @@ final class FakeAgonesSdk implements AutoCloseable {
     }
 
     /** Every call so far, in arrival order. */
-    List<Call> calls() {
+    public List<Call> calls() {
         synchronized (calls) {
             return List.copyOf(calls);
         }
     }
 
-    List<Call> calls(String path) {
+    public List<Call> calls(String path) {
         return calls().stream().filter(c -> c.path().equals(path)).toList();
     }
 
-    long count(String path) {
+    public long count(String path) {
         return calls(path).size();
     }
 
     /** The calls other than health pings, as {@code METHOD PATH BODY}. */
-    List<String> callsButHealth() {
+    public List<String> callsButHealth() {
         return calls().stream()
                 .filter(c -> !c.path().equals("/health"))
                 .map(Call::toString)
                 .toList();
     }
 
-    Set<String> listValues(String list) {
+    public Set<String> listValues(String list) {
         synchronized (lists) {
             return Set.copyOf(lists.get(list));
         }
     }
 
-    Map<String, String> labels() {
+    public Map<String, String> labels() {
         return Map.copyOf(labels);
-    }
-
-    /** The most calls to {@code path} that were open at one time. */
-    int maxInFlight(String path) {
-        AtomicInteger max = maxInFlight.get(path);
-        return max == null ? 0 : max.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -148,24 +140,18 @@ final class FakeAgonesSdk implements AutoCloseable {
                     body,
                     System.nanoTime()));
         }
-        int open = inFlight.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-        maxInFlight.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(open, Math::max);
-        try {
-            switch (mode) {
-                case HANG -> {
-                    try {
-                        // the client gives up first; its close ends this exchange
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    answer(exchange, 503, "{\"code\":14,\"message\":\"released\"}");
+        switch (mode) {
+            case HANG -> {
+                try {
+                    // the client gives up first; its close ends this exchange
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                case FAIL_500 -> answer(exchange, 500, "{\"code\":13,\"message\":\"internal error\"}");
-                case AS_THE_SDK -> answerAsTheSdk(exchange, path, body);
+                answer(exchange, 503, "{\"code\":14,\"message\":\"released\"}");
             }
-        } finally {
-            inFlight.get(path).decrementAndGet();
+            case FAIL_500 -> answer(exchange, 500, "{\"code\":13,\"message\":\"internal error\"}");
+            case AS_THE_SDK -> answerAsTheSdk(exchange, path, body);
         }
     }
 
