@@ -264,8 +264,12 @@ final class AgonesLink {
             cancel(pendingShutdown);
             health.discardPending();
             ready.discardPending();
-            LOG.info("agones: the gateway stops: Shutdown");
-            askShutdown();
+            if (shutdownAsked) {
+                LOG.info("agones: the gateway stops (Shutdown was asked already)");
+            } else {
+                LOG.info("agones: the gateway stops: Shutdown");
+                askShutdown();
+            }
             shutdown.whenIdle().whenComplete((v, e) -> done.complete(null));
         });
         try {
