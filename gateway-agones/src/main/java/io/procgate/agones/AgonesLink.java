@@ -154,10 +154,10 @@ final class AgonesLink {
                     TimeUnit.MILLISECONDS);
         }
         LOG.info(
-                "agones: {} started (pid {}): health pings every {}",
+                "agones: {} started (pid {}): health pings every {} ms",
                 settings.process(),
                 pid,
-                settings.healthInterval());
+                settings.healthInterval().toMillis());
     }
 
     private void ping() {
