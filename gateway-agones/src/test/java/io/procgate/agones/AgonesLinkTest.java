@@ -7,33 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.procgate.agones.testing.FakeAgonesSdk;
 import io.procgate.host.ProcessState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What the gateway says to a well-behaved SDK, and when: a real gateway, a real child, a real socket. */
-class AgonesLinkTest {
+class AgonesLinkTest extends GatewayAndSdkTest {
     private static final String PLAYERS = "players { list = players, join = \"(?<player>\\\\w+) joined the game\","
             + " leave = \"(?<player>\\\\w+) left the game\" }";
-
-    @TempDir
-    Path tmp;
-
-    private FakeAgonesSdk sdk;
-    private AgonesFixture gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (sdk != null) {
-            sdk.close();
-        }
-    }
 
     private AgonesFixture echo(String processExtra, String agonesExtra) throws Exception {
         sdk = FakeAgonesSdk.start("players");

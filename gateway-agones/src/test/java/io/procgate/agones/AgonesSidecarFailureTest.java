@@ -9,37 +9,18 @@ import io.procgate.core.testing.FreePorts;
 import io.procgate.core.testing.LogCapture;
 import io.procgate.host.HistorySlice;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sidecar that is not up yet, fails or hangs: calls are retried with backoff, one at a time per
  * kind, the failure is logged once per change, and the process and its pipes go on unaffected.
  */
-class AgonesSidecarFailureTest {
+class AgonesSidecarFailureTest extends GatewayAndSdkTest {
     private static final String FAILURE_LOG = SdkFailureLog.class.getName();
     /** A generous bound on an echo round trip through the child (stdin, then stdout to the history). */
     private static final Duration ROUND_TRIP = Duration.ofSeconds(3);
-
-    @TempDir
-    Path tmp;
-
-    private FakeAgonesSdk sdk;
-    private AgonesFixture gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (sdk != null) {
-            sdk.close();
-        }
-    }
 
     private List<String> failureLines(LogCapture logs) {
         return logs.messages(FAILURE_LOG);
