@@ -33,6 +33,25 @@ class WebConsoleBrowserTest {
             + "printf '\\033[1;31mred bold\\033[0m and \\033[32mgreen\\033[0m\\033[2K\\033]0;window title\\007 end\\n'\n"
             + "printf '\\033[38;5;208morange\\033[0m \\033[48;2;10;20;30mtrue colour\\033[0m\\n'\n"
             + "exec cat\n";
+    /** A stand-in for a Minecraft server: its log lines (with colours) and a few of its commands. */
+    private static final String SURVIVAL =
+            "info() { printf '[12:00:%s] [Server thread/\\033[36mINFO\\033[0m]: %s\\n' \"$1\" \"$2\"; }\n"
+                    + "info 01 'Starting minecraft server version 1.21.4'\n"
+                    + "info 01 'Loading properties'\n"
+                    + "info 01 'Default game type: SURVIVAL'\n"
+                    + "info 02 'Starting Minecraft server on *:25565'\n"
+                    + "info 03 'Preparing level \"world\"'\n"
+                    + "for p in 12 38 64 87 100; do info 05 \"Preparing spawn area: $p%\"; done\n"
+                    + "printf '[12:00:09] [Server thread/\\033[33mWARN\\033[0m]: \\033[33mCan\\047t keep up! Is the server overloaded?\\033[0m\\n'\n"
+                    + "printf '[12:00:09] [Server thread/\\033[36mINFO\\033[0m]: \\033[1;32mDone (7.912s)!\\033[0m For help, type \"help\"\\n'\n"
+                    + "info 14 'knoppo joined the game'\n"
+                    + "info 15 'alex joined the game'\n"
+                    + "printf '[12:00:16] [Server thread/\\033[36mINFO\\033[0m]: <knoppo> anyone up for the nether?\\n'\n"
+                    + "while read cmd; do case \"$cmd\" in\n"
+                    + "  list) info 20 'There are 2 of a max of 20 players online: knoppo, alex' ;;\n"
+                    + "  say\\ *) info 21 \"[Server] ${cmd#say }\" ;;\n"
+                    + "  *) printf '[12:00:22] [Server thread/\\033[33mWARN\\033[0m]: Unknown command: %s\\n' \"$cmd\" ;;\n"
+                    + "esac; done\n";
 
     @TempDir
     static Path tmp;
@@ -46,15 +65,16 @@ class WebConsoleBrowserTest {
         browser = Browser.start();
         Path hostile = tmp.resolve("hostile.sh");
         Files.writeString(hostile, HOSTILE);
-        Path echo = tmp.resolve("echo.sh");
-        Files.writeString(echo, "while read l; do echo \"you said: $l\"; done\n");
+        Path survival = tmp.resolve("survival.sh");
+        Files.writeString(survival, SURVIVAL);
         gateway = WebGateway.start(
                 tmp,
                 ""
-                        + "game { command = cat, owner = alice, autostart = true }\n"
-                        + "echo { command = \"sh " + echo + "\", owner = alice, autostart = true }\n"
-                        + "hostile { command = \"sh " + hostile + "\", owner = alice, autostart = true }\n"
-                        + "bobs { command = cat, owner = bob, autostart = true }\n");
+                        + "kag { command = cat, owner = alice, autostart = true }\n"
+                        + "survival { command = \"sh " + survival + "\", owner = alice, autostart = true }\n"
+                        + "chat-relay { command = \"sh " + hostile + "\", owner = alice, autostart = true }\n"
+                        + "creative { command = cat, owner = bob, autostart = true }\n"
+                        + "backup { command = \"echo backup done\", owner = admin, autostart = true }\n");
     }
 
     @AfterAll
@@ -81,18 +101,38 @@ class WebConsoleBrowserTest {
         page.open("").login(ALICE, password(ALICE));
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(page.processes())
-                        .containsEntry("game", "running")
-                        .containsEntry("echo", "running")
-                        .containsEntry("hostile", "running")
-                        .doesNotContainKey("bobs"));
-        browser.screenshot("process-list");
+                        .containsEntry("kag", "running")
+                        .containsEntry("survival", "running")
+                        .containsEntry("chat-relay", "running")
+                        .doesNotContainKeys("creative", "backup"));
+        browser.screenshot("process-list-alice");
 
+        // changed from elsewhere (here: an admin's API call), seen without reloading
         WebGateway.Api admin = gateway.login(ADMIN);
-        assertThat(admin.post("/api/processes/game/stop", "{}").statusCode()).isEqualTo(200);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsEntry("game", "exited"));
+        assertThat(admin.post("/api/processes/kag/stop", "{}").statusCode()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsEntry("kag", "exited"));
         browser.screenshot("process-list-exited");
-        assertThat(admin.post("/api/processes/game/start", "{}").statusCode()).isEqualTo(200);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsEntry("game", "running"));
+        assertThat(admin.post("/api/processes/kag/start", "{}").statusCode()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsEntry("kag", "running"));
+    }
+
+    @Test
+    void anAdminSeesEveryProcess() throws Exception {
+        page.open("").login(ADMIN, password(ADMIN));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(page.processes())
+                        .containsOnlyKeys("backup", "chat-relay", "creative", "kag", "survival")
+                        .containsEntry("backup", "exited")
+                        .containsEntry("creative", "running"));
+        assertThat(browser.driver().findElements(By.cssSelector("table.processes tbody tr")))
+                .extracting(r -> r.getAttribute("data-name"))
+                .containsExactly("backup", "chat-relay", "creative", "kag", "survival");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("tr[data-name='backup']"))
+                        .getText())
+                .contains("admin")
+                .contains("exit 0");
+        browser.screenshot("process-list");
     }
 
     @Test
@@ -115,7 +155,7 @@ class WebConsoleBrowserTest {
 
     @Test
     void offersOnlyTheActionsThatFitTheStateAndTheyWork() throws Exception {
-        page.open("").login(ALICE, password(ALICE)).openConsole("game");
+        page.open("").login(ALICE, password(ALICE)).openConsole("kag");
         await().atMost(WAIT).untilAsserted(() -> assertThat(page.actions()).containsExactly("stop", "restart", "kill"));
         page.act("stop");
         await().atMost(WAIT).untilAsserted(() -> {
@@ -128,6 +168,7 @@ class WebConsoleBrowserTest {
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(page.consoleAttribute("state")).isEqualTo("running");
             assertThat(page.actions()).containsExactly("stop", "restart", "kill");
+            assertThat(page.commandInput().isEnabled()).isTrue();
         });
         page.act("kill");
         await().atMost(WAIT)
@@ -139,48 +180,54 @@ class WebConsoleBrowserTest {
 
     @Test
     void sendsACommandAndShowsTheAnswerWithTheInputHistory() throws Exception {
-        page.open("").login(ALICE, password(ALICE)).openConsole("echo");
-        page.send("hello world");
+        page.open("").login(ALICE, password(ALICE)).openConsole("survival");
+        page.send("list");
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () -> assertThat(page.visibleRows())
+                                .extracting(ConsolePage.Row::text)
+                                .contains(
+                                        "[12:00:20] [Server thread/INFO]: There are 2 of a max of 20 players online: knoppo, alex"));
+        page.send("say back in 5 minutes");
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(page.visibleRows())
                         .extracting(ConsolePage.Row::text)
-                        .contains("you said: hello world"));
-        page.send("second");
-        await().atMost(WAIT)
-                .untilAsserted(() -> assertThat(page.visibleRows())
-                        .extracting(ConsolePage.Row::text)
-                        .contains("you said: hello world", "you said: second"));
+                        .contains("[12:00:21] [Server thread/INFO]: [Server] back in 5 minutes"));
         WebElement input = page.commandInput();
         assertThat(input.getAttribute("value")).isEmpty();
         input.sendKeys(Keys.ARROW_UP);
-        assertThat(input.getAttribute("value")).isEqualTo("second");
+        assertThat(input.getAttribute("value")).isEqualTo("say back in 5 minutes");
         input.sendKeys(Keys.ARROW_UP);
-        assertThat(input.getAttribute("value")).isEqualTo("hello world");
+        assertThat(input.getAttribute("value")).isEqualTo("list");
         input.sendKeys(Keys.ARROW_DOWN);
-        assertThat(input.getAttribute("value")).isEqualTo("second");
+        assertThat(input.getAttribute("value")).isEqualTo("say back in 5 minutes");
         input.sendKeys(Keys.ARROW_DOWN);
         assertThat(input.getAttribute("value")).isEmpty();
-        browser.screenshot("console-command");
+        // the server's colours reached the page as classes
+        assertThat(browser.driver().findElements(By.cssSelector(".viewport .fg-green.sgr-bold")))
+                .extracting(WebElement::getText)
+                .contains("Done (7.912s)!");
+        browser.screenshot("console");
     }
 
     @Test
     void aUserDoesNotSeeAnotherUsersProcess() throws Exception {
         page.open("").login(BOB, password(BOB));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsOnlyKeys("bobs"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(page.processes()).containsOnlyKeys("creative"));
         browser.screenshot("process-list-bob");
-        page.open("#/p/game");
+        page.open("#/p/kag");
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(browser.driver()
                                 .findElement(By.cssSelector(".fatal"))
                                 .getText())
-                        .isEqualTo("game is not yours to see."));
+                        .isEqualTo("kag is not yours to see."));
         assertThat(page.rowsInDom()).isZero();
         browser.screenshot("console-not-yours");
     }
 
     @Test
     void hostileOutputIsShownAsTextAndColoursAndRunsNoScript() throws Exception {
-        page.open("").login(ALICE, password(ALICE)).openConsole("hostile");
+        page.open("").login(ALICE, password(ALICE)).openConsole("chat-relay");
         List<ConsolePage.Row> rows = await().atMost(WAIT).until(page::loadedRows, r -> r.size() >= 4);
         assertThat(rows)
                 .extracting(ConsolePage.Row::text)
@@ -193,7 +240,7 @@ class WebConsoleBrowserTest {
         assertThat(browser.<Number>js("return document.querySelectorAll('.viewport img, .viewport script').length;")
                         .intValue())
                 .isZero();
-        assertThat(browser.driver().getTitle()).isEqualTo("hostile · procgate");
+        assertThat(browser.driver().getTitle()).isEqualTo("chat-relay · procgate");
         assertThatThrownBy(() -> browser.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         // SGR became classes and computed colours; the other sequences vanished
         WebElement red = browser.driver().findElement(By.xpath("//span[contains(@class,'fg-red')][text()='red bold']"));
