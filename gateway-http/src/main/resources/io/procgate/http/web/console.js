@@ -142,6 +142,7 @@ export class ConsoleView {
       this.store.addGap(msg.from, msg.to, 'missed');
       if (msg.to > this.liveNext) this.liveNext = msg.to;
       this.view.schedule();
+      this.updateMeta();
       this.updateGaps();
     } else if (msg.t === 'state') {
       const next = { ...this.status, state: msg.state, pid: msg.pid, exit: msg.exit, signal: msg.signal };

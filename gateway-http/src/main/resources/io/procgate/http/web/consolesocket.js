@@ -72,7 +72,8 @@ export class ConsoleSocket {
       this.ws = null;
       if (this.stopped) return;
       if (e.code === CLOSE_POLICY) {
-        this.sessionEnded();
+        // the session ended, or the gateway is going down and its sessions with it: ask at once
+        this.probe('connection lost');
       } else {
         this.retry(e.code === CLOSE_TOO_MANY ? 'too many consoles open' : 'connection lost');
       }

@@ -61,9 +61,11 @@ export class LineView {
     return (virtual / (g.total - g.client)) * g.maxTop;
   }
 
+  // Measured on the DOM as drawn, not on the line count: lines that arrived since the last frame
+  // must not make a scroll to the bottom look like a scroll away from it.
   atBottom() {
-    const g = this.geometry();
-    return this.viewport.scrollTop >= g.maxTop - 2;
+    const v = this.viewport;
+    return v.scrollTop + v.clientHeight >= v.scrollHeight - 2;
   }
 
   onScroll() {

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -30,6 +33,8 @@ class WebConsoleResumeBrowserTest {
     /** Lines of the flood: ~25 MB, far more than the 1 MiB a console may queue plus every socket buffer. */
     private static final int FLOOD = 300_000;
 
+    private static final Pattern RECONNECTING =
+            Pattern.compile("Disconnected \\(connection lost\\)\\. Reconnecting in ([0-9.]+) s; .*");
     private static final Pattern LINE_TEXT = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @TempDir
@@ -98,31 +103,72 @@ class WebConsoleResumeBrowserTest {
     }
 
     @Test
+    void reconnectsByItselfWithBackoffWhenTheNetworkDrops() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(FreePorts.belowEphemeralRange(), gateway.address())) {
+            page = new ConsolePage(browser, proxy.base());
+            page.open("").login(ALICE, password(ALICE)).openConsole("clock");
+            await().atMost(WAIT).until(() -> lastShown() > 40);
+
+            proxy.cut();
+            await().atMost(WAIT).until(() -> "retrying".equals(page.consoleAttribute("connection")));
+            long last = lastShown();
+            // it says so, and waits longer after each failed attempt
+            WebElement banner = browser.driver().findElement(By.cssSelector(".banner"));
+            Set<String> waits = new TreeSet<>();
+            await().atMost(WAIT).until(() -> {
+                Matcher m = RECONNECTING.matcher(banner.getText());
+                if (m.matches()) waits.add(m.group(1));
+                return waits.contains("2.0");
+            });
+            assertThat(waits).contains("0.5", "1.0", "2.0");
+            assertThat(banner.getText())
+                    .endsWith("the console resumes at line " + String.format(Locale.ROOT, "%,d", last + 1) + ".");
+            browser.screenshot("console-disconnected");
+            assertThat(lastShown()).isEqualTo(last);
+
+            proxy.restore();
+            // the session outlived the drop: no sign-in, the console resumes by itself
+            page.awaitLive("clock");
+            assertThat(page.loginShown()).isFalse();
+            assertThat(page.consoleAttribute("wsFrom")).isEqualTo(Long.toString(last + 1));
+            await().atMost(WAIT).until(() -> !banner.isDisplayed());
+            await().atMost(WAIT).until(() -> lastShown() > last + 40);
+            assertAroundShownOnceInOrder(last);
+        }
+    }
+
+    @Test
     void resumesAfterTheGatewayRestartsWithNoLineLostOrRepeated() throws Exception {
         page.open("").login(ALICE, password(ALICE)).openConsole("clock");
         await().atMost(WAIT).until(() -> lastShown() > 40);
 
         gateway.stop();
-        await().atMost(WAIT).until(() -> "retrying".equals(page.consoleAttribute("connection")));
+        // the page says so: the connection is gone, and so is the session (sessions live in the
+        // gateway's memory, which the console finds out when it asks while the gateway stops)
+        await().atMost(WAIT)
+                .until(() -> Set.of("retrying", "session-ended").contains(page.consoleAttribute("connection")));
         WebElement banner = browser.driver().findElement(By.cssSelector(".banner"));
-        assertThat(banner.getText()).startsWith("Disconnected (connection lost). Reconnecting in");
+        assertThat(banner.getText())
+                .matches(
+                        "Disconnected \\(connection lost\\)\\. Reconnecting in .*|Your session ended\\. Sign in again to resume\\.");
         long last = lastShown();
-        browser.screenshot("console-disconnected");
+        browser.screenshot("console-gateway-stopped");
 
         gateway.start();
-        // sessions live in the gateway's memory: a restarted gateway asks for the password again
-        await().atMost(WAIT).until(() -> page.loginShown() || "live".equals(page.consoleAttribute("connection")));
-        if (page.loginShown()) {
-            browser.screenshot("console-sign-in-again");
-            page.login(ALICE, password(ALICE));
-        }
+        await().atMost(WAIT).until(page::loginShown);
+        browser.screenshot("console-sign-in-again");
+        assertThat(lastShown()).isEqualTo(last);
+        page.login(ALICE, password(ALICE));
         page.awaitLive("clock");
         assertThat(page.consoleAttribute("wsFrom")).isEqualTo(Long.toString(last + 1));
-        assertThat(banner.isDisplayed()).isFalse();
+        await().atMost(WAIT).until(() -> !banner.isDisplayed());
         await().atMost(WAIT).until(() -> lastShown() > last + 40);
         browser.screenshot("console-resumed");
+        assertAroundShownOnceInOrder(last);
+    }
 
-        // the lines around the drop, each once, in order, as the history has them
+    /** The lines around {@code last}, the last one shown before the drop: each once, in order, as the history has them. */
+    private void assertAroundShownOnceInOrder(long last) throws Exception {
         page.open("#/p/clock/L" + last).awaitLive("clock");
         WebGateway.Api api = gateway.login(ALICE);
         await().atMost(WAIT).untilAsserted(() -> {
@@ -151,7 +197,13 @@ class WebConsoleResumeBrowserTest {
                 .ignoreExceptions()
                 .until(() -> browser.driver().findElement(By.cssSelector("button.gaps")), WebElement::isDisplayed);
         assertThat(gaps.getText()).matches("⚠ [0-9,]+ lines? not received");
-        await().atMost(WAIT).until(() -> lastShown() == before + FLOOD - 1);
+        // the page has heard of every line of the flood, received or not
+        String count = String.format(Locale.ROOT, "%,d lines", before + FLOOD);
+        await().atMost(WAIT)
+                .until(() -> browser.driver()
+                        .findElement(By.cssSelector(".meta"))
+                        .getText()
+                        .endsWith(count));
         gaps.click();
         WebElement gap = await().atMost(WAIT)
                 .ignoreExceptions()

@@ -78,10 +78,13 @@ final class WebGateway implements AutoCloseable {
         return gateway;
     }
 
+    InetSocketAddress address() {
+        return (InetSocketAddress) gateway.boundAddresses("http").get(0);
+    }
+
     /** {@code http://127.0.0.1:PORT}, the page's origin. */
     String base() {
-        InetSocketAddress a = (InetSocketAddress) gateway.boundAddresses("http").get(0);
-        return "http://127.0.0.1:" + a.getPort();
+        return "http://127.0.0.1:" + address().getPort();
     }
 
     /** The next line number of a process, as the host knows it. */
