@@ -343,6 +343,11 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stop();
         ctx.fireChannelInactive();
