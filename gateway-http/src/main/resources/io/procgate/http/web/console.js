@@ -298,11 +298,11 @@ export class ConsoleView {
       toast(`Search failed: ${e.message}`, 'error');
       return;
     }
-    this.showResults(q, answer.matches, before === null);
+    this.showResults(q, answer.matches, before === null, answer.before);
     if (answer.matches.length > 0 && before === null) this.jump(answer.matches[0].n);
   }
 
-  showResults(q, matches, fresh) {
+  showResults(q, matches, fresh, olderBefore) {
     if (fresh) this.results.replaceChildren(el('div.results-head', {},
       el('span', {}, matches.length === 0 ? `No line contains “${q}”.` : `Lines containing “${q}”, newest first`),
       el('button.close', { type: 'button', ariaLabel: 'close', onclick: () => { this.results.hidden = true; } }, '×')));
@@ -313,8 +313,9 @@ export class ConsoleView {
         el('span.hit-n', {}, String(m.n)), el('span.hit-text', {}, stripAnsi(m.text))));
     }
     if (matches.length === SEARCH_LIMIT) {
-      const last = matches[matches.length - 1].n;
-      this.results.appendChild(el('button.more', { type: 'button', onclick: () => this.search(last) }, 'Older matches…'));
+      // the answer says where to go on from; an older gateway's answer may not, then the last hit does
+      const next = typeof olderBefore === 'number' ? olderBefore : matches[matches.length - 1].n;
+      this.results.appendChild(el('button.more', { type: 'button', onclick: () => this.search(next) }, 'Older matches…'));
     }
     this.results.hidden = false;
   }
