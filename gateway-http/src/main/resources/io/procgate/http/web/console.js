@@ -313,7 +313,7 @@ export class ConsoleView {
         el('span.hit-n', {}, String(m.n)), el('span.hit-text', {}, stripAnsi(m.text))));
     }
     if (matches.length === SEARCH_LIMIT) {
-      // the answer says where to go on from; an older gateway's answer may not, then the last hit does
+      // go on from where the gateway's scan stopped when it says so (`before`), else below the oldest hit
       const next = typeof olderBefore === 'number' ? olderBefore : matches[matches.length - 1].n;
       this.results.appendChild(el('button.more', { type: 'button', onclick: () => this.search(next) }, 'Older matches…'));
     }
