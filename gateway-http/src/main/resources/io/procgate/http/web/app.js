@@ -76,7 +76,7 @@ function askToSignIn(resume) {
     } else {
       pending.forEach((f) => f());
     }
-  }, first ? null : 'Your session ended. Sign in again to carry on where you were.');
+  }, first ? null : 'Your session ended. Sign in again to carry on where you were.', first ? null : session.user);
   overlay.replaceChildren(form.root);
   overlay.hidden = false;
   form.focus();

@@ -54,7 +54,6 @@ export class ConsoleView {
     this.followButton = el('button.follow', { type: 'button', hidden: true, onclick: () => this.view.scrollToBottom() }, '↓ Newest');
     this.input = el('input.command', {
       type: 'text',
-      placeholder: 'Type a command for the process, Enter to send (↑/↓: history)',
       ariaLabel: 'command',
       autocomplete: 'off',
       spellcheck: false,
@@ -189,6 +188,9 @@ export class ConsoleView {
     this.updateMeta();
     this.updateActions();
     this.input.disabled = !this.mayControl() || !RUNNING.has(status.state);
+    this.input.placeholder = this.input.disabled
+      ? `${this.name} is not running: start it to send commands`
+      : 'Type a command for the process, Enter to send (↑/↓: history)';
     this.inputForm.hidden = !this.mayControl();
   }
 

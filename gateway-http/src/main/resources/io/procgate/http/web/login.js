@@ -4,8 +4,11 @@
 import { api, setCsrf } from './api.js';
 import { el } from './dom.js';
 
-/** Builds the form; `signedIn(session)` is called with {user, admin, csrf} after a good login. */
-export function loginView(signedIn, notice) {
+/**
+ * Builds the form; `signedIn(session)` is called with {user, admin, csrf} after a good login.
+ * `knownUser` (signing in again) is filled in, and the password gets the focus.
+ */
+export function loginView(signedIn, notice, knownUser) {
   const user = el('input', { id: 'login-user', name: 'user', autocomplete: 'username', required: true });
   const password = el('input', {
     id: 'login-password',
@@ -46,9 +49,10 @@ export function loginView(signedIn, notice) {
     error,
     submit,
   );
+  if (knownUser) user.value = knownUser;
   const root = el('div.login', {}, form);
   return {
     root,
-    focus: () => user.focus(),
+    focus: () => (knownUser ? password : user).focus(),
   };
 }
