@@ -1,5 +1,6 @@
 package io.procgate.http.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -79,12 +80,19 @@ final class Browser implements AutoCloseable {
      * What the page logged since the last call that a strict CSP or a script error would cause:
      * a refused inline script or style, an uncaught exception.
      */
-    List<String> scriptProblems() {
+    private List<String> scriptProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .map(LogEntry::getMessage)
                 .filter(m ->
                         m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("Refused to"))
                 .toList();
+    }
+
+    /** Fails when the page logged a CSP refusal or a script error since the last look. */
+    void assertNoScriptProblems() {
+        assertThat(scriptProblems())
+                .as("CSP refusals or script errors in the page")
+                .isEmpty();
     }
 
     /** A clean slate between tests: no cookie, no stored input history. */

@@ -54,7 +54,7 @@ class FirstRunBrowserTest {
                 page.openConsole("server");
                 assertThat(page.actions()).containsExactly("stop", "restart", "kill");
                 browser.screenshot("first-run");
-                assertThat(browser.scriptProblems()).isEmpty();
+                browser.assertNoScriptProblems();
             }
         }
     }

@@ -91,9 +91,7 @@ class WebConsoleBrowserTest {
 
     @AfterEach
     void noScriptProblems() {
-        assertThat(browser.scriptProblems())
-                .as("CSP refusals or script errors in the page")
-                .isEmpty();
+        browser.assertNoScriptProblems();
     }
 
     @Test

@@ -61,9 +61,7 @@ class WebConsoleHistoryBrowserTest {
 
     @AfterEach
     void noScriptProblems() {
-        assertThat(browser.scriptProblems())
-                .as("CSP refusals or script errors in the page")
-                .isEmpty();
+        browser.assertNoScriptProblems();
     }
 
     private static void assertConsecutiveFrom(List<ConsolePage.Row> rows, long first) {

@@ -67,9 +67,7 @@ class WebConsoleResumeBrowserTest {
     @AfterEach
     void stop() {
         try {
-            assertThat(browser.scriptProblems())
-                    .as("CSP refusals or script errors in the page")
-                    .isEmpty();
+            browser.assertNoScriptProblems();
         } finally {
             browser.close();
             gateway.close();
