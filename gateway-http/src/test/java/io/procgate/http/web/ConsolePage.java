@@ -115,6 +115,16 @@ final class ConsolePage {
                 .longValue();
     }
 
+    /**
+     * Heights in px of what the console screen is made of: the page header, the console header,
+     * the toolbar, the output and the input line, and the window's; a broken stylesheet shows here.
+     */
+    Map<String, Long> layout() {
+        return browser.js("const h = s => Math.round(document.querySelector(s).getBoundingClientRect().height);"
+                + " return {top: h('.top'), head: h('.console-head'), toolbar: h('.toolbar'),"
+                + "  output: h('.viewport'), input: h('.input-line'), window: window.innerHeight};");
+    }
+
     long highlightedLine() {
         Number n = browser.js("const t = document.querySelector('.row.target');"
                 + " return t && t.dataset.n ? Number(t.dataset.n) : -1;");

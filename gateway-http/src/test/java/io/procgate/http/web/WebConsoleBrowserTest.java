@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,6 +206,11 @@ class WebConsoleBrowserTest {
         assertThat(browser.driver().findElements(By.cssSelector(".viewport .fg-green.sgr-bold")))
                 .extracting(WebElement::getText)
                 .contains("Done (7.912s)!");
+        // one bar each, the output taking the rest of the window
+        Map<String, Long> layout = page.layout();
+        assertThat(List.of("top", "head", "toolbar", "input"))
+                .allSatisfy(bar -> assertThat(layout.get(bar)).as(bar).isBetween(30L, 70L));
+        assertThat(layout.get("output")).isGreaterThan(layout.get("window") * 6 / 10);
         browser.screenshot("console");
     }
 
