@@ -82,7 +82,6 @@ export class LineStore {
   /** Turns a `missed` gap back into ordinary lines, loaded as the view reaches them. */
   fillGap(gap) {
     this.gaps = this.gaps.filter((g) => g !== gap);
-    for (let n = gap.from; n < gap.to && n < gap.from + CHUNK; n++) this.texts.delete(n);
     this.changed();
   }
 
