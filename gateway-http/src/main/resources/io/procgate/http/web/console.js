@@ -84,13 +84,27 @@ export class ConsoleView {
   mount(parent) {
     parent.appendChild(this.root);
     this.view.attach(this.screen);
+    document.addEventListener('keydown', this.keys);
     this.open(this.pendingLine);
   }
 
   destroy() {
+    document.removeEventListener('keydown', this.keys);
     this.socket.stop();
     this.view.destroy();
   }
+
+  /** "/" goes to the search box (as in most log viewers), Escape closes the search results. */
+  keys = (e) => {
+    const typing = e.target instanceof HTMLInputElement;
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      this.searchInput.focus();
+      this.searchInput.select();
+    } else if (e.key === 'Escape' && !this.results.hidden) {
+      this.results.hidden = true;
+    }
+  };
 
   async open(line) {
     let status;

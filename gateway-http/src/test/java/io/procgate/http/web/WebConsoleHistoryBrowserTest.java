@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * A console on a history of a million lines (line n reads "n"): it opens at the end, scrolls up to
@@ -123,7 +124,11 @@ class WebConsoleHistoryBrowserTest {
     @Test
     void searchFindsALineFarBackAndJumpsToIt() throws Exception {
         page.openConsole("big");
-        page.search("123456");
+        // "/" goes to the search box, as in most log viewers
+        page.pressInConsole("/");
+        WebElement box = browser.driver().switchTo().activeElement();
+        assertThat(box.getAttribute("class")).contains("search-input");
+        box.sendKeys("123456", Keys.ENTER);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(page.highlightedLine()).isEqualTo(123456);
             List<ConsolePage.Row> rows = page.loadedRows();
@@ -135,5 +140,9 @@ class WebConsoleHistoryBrowserTest {
                 .extracting(e -> e.getAttribute("data-n"))
                 .containsExactly("123456");
         browser.screenshot("console-search");
+        box.sendKeys(Keys.ESCAPE);
+        assertThat(browser.driver().findElement(By.cssSelector(".results")).isDisplayed())
+                .isFalse();
+        assertThat(page.highlightedLine()).isEqualTo(123456);
     }
 }
