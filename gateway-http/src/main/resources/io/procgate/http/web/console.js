@@ -2,7 +2,7 @@
 // search, and the input line.
 
 import { api } from './api.js';
-import { el, formatBytes, formatCount, formatDuration, stateBadge, exitText, toast } from './dom.js';
+import { el, formatBytes, formatCount, formatDuration, stateBadge, exitText, sinceText, toast } from './dom.js';
 import { stripAnsi } from './ansi.js';
 import { LineStore } from './linestore.js';
 import { LineView } from './lineview.js';
@@ -12,6 +12,8 @@ import { ConsoleSocket } from './consolesocket.js';
 const TAIL_LINES = 200;
 /** Search hits asked for at a time. */
 const SEARCH_LIMIT = 50;
+/** How often the header's "up 5m" is brought up to date. */
+const META_REFRESH_MS = 1000;
 /** Commands kept in the input history, per process. */
 const INPUT_HISTORY = 100;
 
@@ -85,11 +87,13 @@ export class ConsoleView {
     parent.appendChild(this.root);
     this.view.attach(this.screen);
     document.addEventListener('keydown', this.keys);
+    this.clock = setInterval(() => this.updateMeta(), META_REFRESH_MS);
     this.open(this.pendingLine);
   }
 
   destroy() {
     document.removeEventListener('keydown', this.keys);
+    clearInterval(this.clock);
     this.socket.stop();
     this.view.destroy();
   }
@@ -159,6 +163,8 @@ export class ConsoleView {
       this.updateGaps();
     } else if (msg.t === 'state') {
       const next = { ...this.status, state: msg.state, pid: msg.pid, exit: msg.exit, signal: msg.signal };
+      // state frames carry no time: a change starts now (the first frame of a connection may be none)
+      if (msg.state !== this.status.state || msg.pid !== this.status.pid) next.since = new Date().toISOString();
       if (!RUNNING.has(msg.state)) this.stats.textContent = '';
       this.setStatus(next);
     } else if (msg.t === 'stats') {
@@ -197,7 +203,7 @@ export class ConsoleView {
 
   setStatus(status) {
     this.status = status;
-    this.badge.replaceWith((this.badge = stateBadge(status.state)));
+    this.badge.replaceWith((this.badge = stateBadge(status.state, status.error)));
     this.root.dataset.state = status.state;
     this.updateMeta();
     this.updateActions();
@@ -213,6 +219,8 @@ export class ConsoleView {
     if (!s) return;
     const parts = [];
     if (s.pid !== undefined && s.pid !== null && RUNNING.has(s.state)) parts.push(`pid ${s.pid}`);
+    const since = sinceText(s.since);
+    if (since) parts.push(`${RUNNING.has(s.state) ? 'up' : 'for'} ${since}`);
     const exit = exitText(s);
     if (exit && !RUNNING.has(s.state)) parts.push(exit);
     if (s.owner) parts.push(`owner ${s.owner}`);

@@ -55,9 +55,17 @@ export function formatDuration(seconds) {
   return `${s % 60}s`;
 }
 
-/** A state badge as the process list and the console header show it. */
-export function stateBadge(state) {
-  return el(`span.badge.state-${state || 'unknown'}`, { title: `state: ${state}` }, state || 'unknown');
+/** A state badge as the process list and the console header show it; `error`: why a start failed. */
+export function stateBadge(state, error) {
+  const title = error ? `${state}: ${error}` : `state: ${state}`;
+  return el(`span.badge.state-${state || 'unknown'}`, { title }, state || 'unknown');
+}
+
+/** How long ago an ISO instant was ("5m 3s"), or '' when there is none. */
+export function sinceText(iso) {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return '';
+  return formatDuration(Math.max(0, (Date.now() - t) / 1000));
 }
 
 /** "exit 0", "signal 9" or "" for a process status object. */

@@ -1,7 +1,7 @@
 // The process list: every process the user may see, with its state kept live by polling the API.
 
 import { api } from './api.js';
-import { el, clear, formatCount, stateBadge, exitText } from './dom.js';
+import { el, clear, formatCount, stateBadge, exitText, sinceText } from './dom.js';
 
 /** How often the list asks for fresh states while it is on screen. */
 const POLL_MS = 1000;
@@ -14,7 +14,7 @@ export class ProcessListView {
     this.table = el(
       'table.processes',
       {},
-      el('thead', {}, el('tr', {}, ['Name', 'State', 'PID', 'Owner', 'Lines', 'Last exit'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Name', 'State', 'Since', 'PID', 'Owner', 'Lines', 'Last exit'].map((h) => el('th', {}, h)))),
       this.body,
     );
     this.empty = el('p.empty', {}, 'No processes you may see yet.');
@@ -65,7 +65,9 @@ export class ProcessListView {
         'tr',
         { dataset: { name: p.name, state: p.state }, onclick: (e) => { if (e.target.tagName !== 'A') location.hash = href; } },
         el('td.name', {}, el('a', { href }, p.name), p.declared ? el('span.tag', { title: 'declared in the configuration' }, 'config') : null),
-        el('td', {}, stateBadge(p.state)),
+        el('td', {}, stateBadge(p.state, p.error),
+          p.restarts > 0 ? el('span.tag.restarts', { title: `restarted ${p.restarts} times` }, `↻ ${p.restarts}`) : null),
+        el('td.num', {}, sinceText(p.since) || '–'),
         el('td.num', {}, p.pid !== undefined && p.pid !== null ? String(p.pid) : '–'),
         el('td', {}, p.owner || '–'),
         el('td.num', {}, formatCount(p.lines || 0)),
