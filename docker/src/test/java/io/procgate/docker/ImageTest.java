@@ -139,7 +139,7 @@ class ImageTest {
 
     @Test
     @Order(5)
-    void readyzSaysReadyOnceTheGameServerHasPrintedItsReadyLine() throws Exception {
+    void readyzSaysReadyWithTheGameServerUpAndReady() throws Exception {
         try (TcprocdWire c = tcprocd()) {
             assertThat(c.cat("game", 0)).contains("[Server] loading world\n[Server] ready\n");
         }

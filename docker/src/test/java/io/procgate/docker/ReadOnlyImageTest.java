@@ -3,6 +3,8 @@ package io.procgate.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.model.Capability;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +14,10 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * {@code docker run --read-only --tmpfs /tmp} with the data volume: the gateway starts, serves,
- * and keeps histories, writing nothing but the volume and /tmp (which Docker mounts noexec: Netty's
- * epoll library comes unpacked with the image, not from /tmp).
+ * {@code docker run --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges} with
+ * the data volume, as docs/operations.md recommends: the gateway starts, serves, and keeps
+ * histories, writing nothing but the volume and /tmp (which Docker mounts noexec: Netty's epoll
+ * library comes unpacked with the image, not from /tmp), with no capability at all.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ReadOnlyImageTest {
@@ -25,7 +28,9 @@ class ReadOnlyImageTest {
         gateway = ExampleGateway.container()
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withReadonlyRootfs(true)
-                        .withTmpFs(Map.of("/tmp", ""))); // Docker's defaults: rw, noexec, nosuid, nodev
+                        .withTmpFs(Map.of("/tmp", "")) // Docker's defaults: rw, noexec, nosuid, nodev
+                        .withCapDrop(Capability.ALL)
+                        .withSecurityOpts(List.of("no-new-privileges")));
         gateway.start();
     }
 
@@ -36,16 +41,21 @@ class ReadOnlyImageTest {
         }
     }
 
+    private static String exec(String... command) throws Exception {
+        return gateway.execInContainer(command).getStdout();
+    }
+
     @Test
-    void servesAndKeepsHistoriesWithAReadOnlyRoot() throws Exception {
+    void servesAndKeepsHistoriesWithAReadOnlyRootAndNoCapabilities() throws Exception {
         ExecResult write = gateway.execInContainer("touch", "/opt/procgate/probe");
         assertThat(write.getExitCode()).isNotZero();
         assertThat(write.getStderr()).contains("Read-only file system");
-        assertThat(gateway.execInContainer("grep", " /tmp ", "/proc/mounts").getStdout())
-                .contains("noexec");
-        assertThat(gateway.execInContainer("sh", "-c", "ls /tmp | grep -c netty")
-                        .getStdout()
-                        .strip())
+        assertThat(exec("grep", " /tmp ", "/proc/mounts")).contains("noexec");
+        assertThat(exec("grep", "-E", "^(CapEff|CapBnd|NoNewPrivs):", "/proc/1/status"))
+                .contains("CapEff:\t0000000000000000")
+                .contains("CapBnd:\t0000000000000000")
+                .contains("NoNewPrivs:\t1");
+        assertThat(exec("sh", "-c", "ls /tmp | grep -c netty").strip())
                 .as("nothing of Netty's unpacked into /tmp")
                 .isEqualTo("0");
         try (TcprocdWire c = new TcprocdWire(gateway.getHost(), gateway.getMappedPort(ExampleGateway.TCPROCD))) {
