@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics = new GatewayMetrics();
 
     private final GatewayReadiness readiness =
-            new GatewayReadiness(() -> configured == null ? List.of() : configured.autostartNames(), () -> host);
+            new GatewayReadiness(() -> configured == null ? List.of() : configured.startedChecks(), () -> host);
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
