@@ -1,7 +1,9 @@
 package io.procgate.core;
 
 import io.procgate.core.health.Readiness;
+import io.procgate.host.HistoryHealth;
 import io.procgate.host.ProcessHost;
+import io.procgate.host.ProcessStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -11,7 +13,7 @@ import java.util.function.Supplier;
  * The gateway's readiness: started (every listener bound and accepting), not stopping, and every
  * process with {@code autostart = true} in the configuration last applied started for real in its
  * current run (see {@link StartedCheck}: its {@code ready-pattern} seen, or up for its {@code
- * start-seconds}).
+ * start-seconds}), and every history being written (not while the storage refuses writes).
  */
 final class GatewayReadiness implements Readiness {
     private final Supplier<? extends Collection<StartedCheck>> autostart;
@@ -44,6 +46,13 @@ final class GatewayReadiness implements Readiness {
         ProcessHost h = host.get();
         if (!started || h == null) {
             return Optional.of("starting");
+        }
+        for (ProcessStatus known : h.list()) {
+            Optional<HistoryHealth> history = h.historyHealth(known.name());
+            if (history.isPresent() && !history.get().storing()) {
+                return Optional.of("history of " + known.name() + " is not being written: "
+                        + history.get().error());
+            }
         }
         Instant now = Instant.now();
         for (StartedCheck check : autostart.get()) {

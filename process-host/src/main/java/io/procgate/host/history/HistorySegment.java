@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -121,6 +122,36 @@ final class HistorySegment {
 
     long firstLine() {
         return firstLine;
+    }
+
+    /**
+     * Cuts both files back to what is committed (a write that failed half-way, e.g. on a full
+     * disk, may have left bytes or entries after it). Frees space; never fails for lack of it.
+     */
+    void truncateToCommitted() throws IOException {
+        index.truncate(committedLines * INDEX_ENTRY_BYTES);
+        data.truncate(committedBytes);
+    }
+
+    /**
+     * This segment, empty, renamed to begin at {@code newFirstLine}: the mark on disk of where
+     * numbering stands while lines cannot be stored (a restart goes on from there, without reusing
+     * the numbers of lines that were passed on live but not kept). The files are moved, not
+     * created, so that this needs no free space.
+     */
+    HistorySegment renamedFor(long newFirstLine) throws IOException {
+        if (committedLines != 0) {
+            throw new IllegalStateException("only an empty segment can be renamed");
+        }
+        close();
+        Path dir = dataPath.getParent();
+        Path newIndex = dir.resolve(fileStem(newFirstLine) + INDEX_SUFFIX);
+        Path newData = dir.resolve(fileStem(newFirstLine) + DATA_SUFFIX);
+        // Index first: a crash between the moves leaves an empty data file at the old name, which
+        // recovery treats as the mark it was.
+        Files.move(indexPath, newIndex, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(dataPath, newData, StandardCopyOption.ATOMIC_MOVE);
+        return create(dir, newFirstLine);
     }
 
     long committedLines() {
