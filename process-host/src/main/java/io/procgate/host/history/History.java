@@ -130,19 +130,56 @@ public final class History implements AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             dataFiles = files.filter(HistorySegment::isDataFile).sorted().toList();
         }
-        for (Path file : dataFiles) {
-            HistorySegment segment = HistorySegment.recover(file);
-            history.segments.put(segment.firstLine(), segment);
+        long claimedEnd = 0;
+        for (int i = 0; i < dataFiles.size(); i++) {
+            Path file = dataFiles.get(i);
+            HistorySegment.Recovery r = HistorySegment.recover(file, i == dataFiles.size() - 1, maxLineBytes);
+            if (r.problem() != null) {
+                LOG.warn("history of {}: segment {}: {}", history.name, file.getFileName(), r.problem());
+            }
+            claimedEnd = Math.max(claimedEnd, r.claimedEndLine());
+            if (!r.movedAside()) {
+                history.segments.put(r.segment().firstLine(), r.segment());
+            }
         }
+        history.cutOverlaps();
         if (history.segments.isEmpty()) {
-            history.active = HistorySegment.create(dir, 0);
-            history.segments.put(0L, history.active);
+            history.active = HistorySegment.create(dir, claimedEnd);
+            history.segments.put(claimedEnd, history.active);
         } else {
             history.active = history.segments.lastEntry().getValue();
+            if (claimedEnd > history.active.endLine()) {
+                // Lines were numbered (and maybe seen by clients) that are not kept: never reuse
+                // their numbers; readers are told they are missed.
+                LOG.warn(
+                        "history of {}: lines {} to {} are lost; numbering goes on from line {}",
+                        history.name,
+                        history.active.endLine(),
+                        claimedEnd - 1,
+                        claimedEnd);
+                history.active = HistorySegment.create(dir, claimedEnd);
+                history.segments.put(claimedEnd, history.active);
+            }
         }
         history.activeDataEnd = history.active.committedBytes();
         history.nextLineNumber = history.active.endLine();
         return history;
+    }
+
+    /** Recovery: a segment that reaches into the next one keeps only the lines before it. */
+    private void cutOverlaps() throws IOException {
+        HistorySegment before = null;
+        for (HistorySegment segment : segments.values()) {
+            if (before != null && before.endLine() > segment.firstLine()) {
+                LOG.warn(
+                        "history of {}: segment {} reaches into the next one: keeping its lines before line {}",
+                        name,
+                        HistorySegment.fileStem(before.firstLine()),
+                        segment.firstLine());
+                before.cutTo(segment.firstLine() - before.firstLine());
+            }
+            before = segment;
+        }
     }
 
     /** The number the next line will get: the count of lines ever numbered (kept, or lost in a gap). */
