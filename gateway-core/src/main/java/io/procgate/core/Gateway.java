@@ -31,6 +31,7 @@ import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
 import io.procgate.core.metrics.GatewayMetrics;
 import io.procgate.core.metrics.ProtocolMetrics;
+import io.procgate.core.net.AcceptPause;
 import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.net.SocketErrors;
@@ -249,6 +250,7 @@ public final class Gateway implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .option(ChannelOption.AUTO_READ, false) // no accepting before the host is ready
+                .handler(new AcceptPause(protocol))
                 .childHandler(tracking);
         SocketAddress local;
         Path socketFile = null;
