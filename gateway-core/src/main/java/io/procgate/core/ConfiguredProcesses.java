@@ -37,6 +37,8 @@ final class ConfiguredProcesses {
     private record Launch(ProcessSpec spec, Supervision supervision, String owner, boolean autostart) {}
 
     private final ProcessHost host;
+    /** The host without meters, for the readiness checks' line subscriptions (not clients). */
+    private final ProcessHost lines;
     /** Written under this object's lock; read without it by {@link #declaration}. */
     private volatile Map<String, Launch> applied = Map.of();
     /** How each autostart entry counts as started (for readiness), by name; written under the lock. */
@@ -44,8 +46,13 @@ final class ConfiguredProcesses {
     /** The line subscriptions of the checks that watch lines; under the lock. */
     private final Map<String, Subscription> checkSubscriptions = new HashMap<>();
 
-    ConfiguredProcesses(ProcessHost host) {
+    /**
+     * @param lines the same host without meters: the readiness checks subscribe to lines through
+     *     it, so that they are not counted as attached clients
+     */
+    ConfiguredProcesses(ProcessHost host, ProcessHost lines) {
         this.host = host;
+        this.lines = lines;
     }
 
     /** Applies {@code settings}' processes; the first call starts the autostart entries. */
@@ -123,7 +130,7 @@ final class ConfiguredProcesses {
             next.put(p.name(), check);
             unwatch(p.name());
             if (check.watchesLines()) {
-                checkSubscriptions.put(p.name(), host.subscribe(p.name(), check));
+                checkSubscriptions.put(p.name(), lines.subscribe(p.name(), check));
             }
         }
         for (String name : checks.keySet()) {

@@ -106,6 +106,9 @@ public final class Gateway implements AutoCloseable {
     private IoEventLoopGroup hostGroup;
 
     private final DeferredProcessHost deferredHost = new DeferredProcessHost();
+    /** The host without the meters' wrapper: for the gateway's own line subscriptions. */
+    private final DeferredProcessHost unmeteredHost = new DeferredProcessHost();
+
     private DataDirLock dataDirLock;
     /** Meters of the JVM, the protocols and the processes; exported by the http plugin. */
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -181,7 +184,7 @@ public final class Gateway implements AutoCloseable {
                     name);
         }
         control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
-        configured = new ConfiguredProcesses(deferredHost);
+        configured = new ConfiguredProcesses(deferredHost, unmeteredHost);
         control.useDeclarations(configured::declaration);
 
         List<ListenerDefinition> definitions = new ArrayList<>();
@@ -216,6 +219,7 @@ public final class Gateway implements AutoCloseable {
         } catch (java.io.UncheckedIOException e) {
             throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
+        unmeteredHost.set(host);
         host = metrics.instrument(host);
         deferredHost.set(host);
         synchronized (listeners) {

@@ -3,6 +3,7 @@ package io.procgate.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procgate.host.ProcessState;
 import io.procgate.host.ProcessStatus;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,14 @@ class ReadinessTest {
 
             gateway.host().writeStdin("game", "go".getBytes(StandardCharsets.UTF_8));
             await().atMost(WAIT).until(() -> reason(gateway).isEmpty());
+            // The check watches the lines, but is no client.
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            gateway.metrics().registry().add(meters);
+            assertThat(meters.get("procgate.process.attached.clients")
+                            .tag("process", "game")
+                            .gauge()
+                            .value())
+                    .isZero();
 
             // A new run must match again: the match of the last one does not count.
             long firstPid = status(gateway).pid();
