@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DescriptorExhaustionTest {
     private static final Duration WAIT = ChildGateway.WAIT;
-    private static final Pattern LISTENING = Pattern.compile("tcprocd listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int FLOOD = 100;
     /** Descriptors left to the gateway above those it holds when the limit is lowered. */
     private static final int HEADROOM = 6;
@@ -86,18 +83,14 @@ class DescriptorExhaustionTest {
         Files.writeString(
                 conf,
                 "gateway { data-dir = data, allow-root-children = true, shutdown-timeout = 5s, http.enabled = false\n"
-                        + " users.admin { password-hash = \"" + adminHash() + "\", admin = true }\n"
+                        + " users.admin { password-hash = \"" + ChildTcprocd.ADMIN_HASH + "\", admin = true }\n"
                         + " tcprocd.listeners = [{ host = \"127.0.0.1\", port = 0, auth-timeout = 5m }] }\n");
-        gateway = ChildGateway.start(tmp, "-c", conf.toString());
-        await().atMost(WAIT)
-                .until(() -> gateway.out().contains("procgate started")
-                        || !gateway.process().isAlive());
-        Matcher m = LISTENING.matcher(gateway.out());
-        assertThat(m.find()).as("stdout: %s", gateway.out()).isTrue();
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
+        ChildTcprocd.Started started = ChildTcprocd.start(tmp, conf);
+        gateway = started.gateway();
+        InetSocketAddress address = started.address();
 
-        try (WireClient control = WireClient.connect(address).login("admin", "admin-pw");
-                WireClient attached = WireClient.connect(address).login("admin", "admin-pw")) {
+        try (WireClient control = ChildTcprocd.admin(address);
+                WireClient attached = ChildTcprocd.admin(address)) {
             control.send(TcprocdWire.start("echo", "cat", ""));
             assertThat(control.readStatus()).isEqualTo("OK");
             control.send(TcprocdWire.start("later", "true", ""));
@@ -152,7 +145,7 @@ class DescriptorExhaustionTest {
             }
             flood.clear();
             await().atMost(WAIT).until(() -> count("accepting connections again") == 1);
-            try (WireClient late = WireClient.connect(address).login("admin", "admin-pw")) {
+            try (WireClient late = ChildTcprocd.admin(address)) {
                 late.send(TcprocdWire.list());
                 assertThat(late.readStatus()).isEqualTo("OK");
             }
@@ -160,9 +153,5 @@ class DescriptorExhaustionTest {
             assertThat(attached.readLine()).isEqualTo("after");
             assertThat(count("cannot accept connections")).isEqualTo(1);
         }
-    }
-
-    private static String adminHash() {
-        return new io.procgate.core.auth.Pbkdf2PasswordHasher().hash("admin-pw".toCharArray());
     }
 }

@@ -3,15 +3,12 @@ package io.procgate.tcprocd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.procgate.core.auth.Pbkdf2PasswordHasher;
 import io.procgate.core.testing.ChildGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReloadUnderLoadTest {
     private static final Duration WAIT = ChildGateway.WAIT;
-    private static final Pattern LISTENING = Pattern.compile("tcprocd listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int LINES = 3000;
     private static final int RELOADS = 4;
     /** About 300 lines a second for several seconds: the reloads land while it prints. */
@@ -48,7 +44,7 @@ class ReloadUnderLoadTest {
         Files.writeString(
                 conf,
                 "gateway { data-dir = data, allow-root-children = true, shutdown-timeout = 5s, http.enabled = false\n"
-                        + " users.admin { password-hash = \"" + HASH + "\", admin = true }\n"
+                        + " users.admin { password-hash = \"" + ChildTcprocd.ADMIN_HASH + "\", admin = true }\n"
                         + " tcprocd.listeners = [{ host = \"127.0.0.1\", port = 0 }]\n"
                         + " processes {\n"
                         + "  ticker { command = \"\"\"" + TICKER + "\"\"\", autostart = true }\n"
@@ -58,8 +54,6 @@ class ReloadUnderLoadTest {
         return conf;
     }
 
-    private static final String HASH = new Pbkdf2PasswordHasher(1000).hash("admin-pw".toCharArray());
-
     private long count(String part) {
         return gateway.out().lines().filter(l -> l.contains(part)).count();
     }
@@ -67,17 +61,13 @@ class ReloadUnderLoadTest {
     @Test
     void reloadsWhileAProcessPrintsDropNoLineAndLetGoOnlyTheClientsTheChangeConcerns() throws Exception {
         Path conf = writeConfig(0);
-        gateway = ChildGateway.start(tmp, "-c", conf.toString());
-        await().atMost(WAIT)
-                .until(() -> gateway.out().contains("procgate started")
-                        || !gateway.process().isAlive());
-        Matcher m = LISTENING.matcher(gateway.out());
-        assertThat(m.find()).as("stdout: %s", gateway.out()).isTrue();
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
+        ChildTcprocd.Started started = ChildTcprocd.start(tmp, conf);
+        gateway = started.gateway();
+        InetSocketAddress address = started.address();
 
-        try (WireClient control = WireClient.connect(address).login("admin", "admin-pw");
-                WireClient ticker = WireClient.connect(address).login("admin", "admin-pw");
-                WireClient other = WireClient.connect(address).login("admin", "admin-pw")) {
+        try (WireClient control = ChildTcprocd.admin(address);
+                WireClient ticker = ChildTcprocd.admin(address);
+                WireClient other = ChildTcprocd.admin(address)) {
             ticker.send(TcprocdWire.attach("ticker"));
             assertThat(ticker.readStatus()).isEqualTo("OK");
             other.send(TcprocdWire.attach("other"));

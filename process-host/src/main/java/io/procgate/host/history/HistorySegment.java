@@ -338,7 +338,7 @@ final class HistorySegment {
         return committedBytes + committedLines * INDEX_ENTRY_BYTES;
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+    static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
         while (into.hasRemaining()) {
             int n = channel.read(into, position);
             if (n < 0) {

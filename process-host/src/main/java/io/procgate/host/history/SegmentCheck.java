@@ -32,7 +32,7 @@ record SegmentCheck(long entries, long lastEnd, String problem) {
         for (long i = 0; i < claimed; ) {
             int n = (int) Math.min(BATCH, claimed - i);
             batch.clear().limit(n * HistorySegment.INDEX_ENTRY_BYTES);
-            readFully(index, batch, i * HistorySegment.INDEX_ENTRY_BYTES);
+            HistorySegment.readFully(index, batch, i * HistorySegment.INDEX_ENTRY_BYTES);
             batch.flip();
             for (int k = 0; k < n; k++, i++) {
                 long entry = batch.getLong();
@@ -46,7 +46,7 @@ record SegmentCheck(long entries, long lastEnd, String problem) {
                 boolean claimsNewline = (entry & HistorySegment.NO_NEWLINE) == 0;
                 if (claimsNewline && (i < NEWLINE_CHECKS || i >= claimed - NEWLINE_CHECKS)) {
                     one.clear();
-                    readFully(data, one, end - 1);
+                    HistorySegment.readFully(data, one, end - 1);
                     if (one.get(0) != NEWLINE) {
                         return new SegmentCheck(i, previous, "line " + i + " does not end where its index says");
                     }
@@ -73,7 +73,7 @@ record SegmentCheck(long entries, long lastEnd, String problem) {
         long count = entries;
         for (long at = from; at < dataSize; ) {
             chunk.clear().limit((int) Math.min(chunk.capacity(), dataSize - at));
-            readFully(data, chunk, at);
+            HistorySegment.readFully(data, chunk, at);
             chunk.flip();
             for (int k = 0; k < chunk.limit(); k++) {
                 long pos = at + k;
@@ -103,15 +103,5 @@ record SegmentCheck(long entries, long lastEnd, String problem) {
         }
         out.clear();
         return count;
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
-        while (into.hasRemaining()) {
-            int n = channel.read(into, position);
-            if (n < 0) {
-                throw new IOException("history file shorter than its index");
-            }
-            position += n;
-        }
     }
 }
