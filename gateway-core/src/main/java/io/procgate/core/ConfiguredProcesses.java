@@ -8,8 +8,11 @@ import io.procgate.host.ProcessHost;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.RunAs;
+import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,11 +37,22 @@ final class ConfiguredProcesses {
     private record Launch(ProcessSpec spec, Supervision supervision, String owner, boolean autostart) {}
 
     private final ProcessHost host;
+    /** The host without meters, for the readiness checks' line subscriptions (not clients). */
+    private final ProcessHost lines;
     /** Written under this object's lock; read without it by {@link #declaration}. */
     private volatile Map<String, Launch> applied = Map.of();
+    /** How each autostart entry counts as started (for readiness), by name; written under the lock. */
+    private volatile Map<String, StartedCheck> checks = Map.of();
+    /** The line subscriptions of the checks that watch lines; under the lock. */
+    private final Map<String, Subscription> checkSubscriptions = new HashMap<>();
 
-    ConfiguredProcesses(ProcessHost host) {
+    /**
+     * @param lines the same host without meters: the readiness checks subscribe to lines through
+     *     it, so that they are not counted as attached clients
+     */
+    ConfiguredProcesses(ProcessHost host, ProcessHost lines) {
         this.host = host;
+        this.lines = lines;
     }
 
     /** Applies {@code settings}' processes; the first call starts the autostart entries. */
@@ -47,6 +61,7 @@ final class ConfiguredProcesses {
         for (ProcessSettings p : settings.processes().values()) {
             next.put(p.name(), launchOf(p, settings));
         }
+        applyChecks(settings); // before any start: a check must see the first lines of the run
         for (Map.Entry<String, Launch> e : applied.entrySet()) {
             if (!next.containsKey(e.getKey())) {
                 LOG.info("{}: removed from the configuration: stopping it", e.getKey());
@@ -85,13 +100,52 @@ final class ConfiguredProcesses {
                 : Optional.of(new Declaration(launch.spec(), launch.supervision(), launch.owner()));
     }
 
-    /** The names of the applied entries with {@code autostart = true}, sorted (for readiness). */
-    synchronized java.util.List<String> autostartNames() {
-        return applied.entrySet().stream()
-                .filter(e -> e.getValue().autostart())
-                .map(Map.Entry::getKey)
-                .sorted()
+    /** How each applied entry with {@code autostart = true} counts as started, sorted by name (for readiness). */
+    List<StartedCheck> startedChecks() {
+        return checks.values().stream()
+                .sorted(Comparator.comparing(StartedCheck::name))
                 .toList();
+    }
+
+    /**
+     * Keeps one {@link StartedCheck} per autostart entry: an unchanged one stays (with what it saw
+     * of the current run), a changed one is replaced and counts from the lines that follow.
+     */
+    private void applyChecks(GatewaySettings settings) {
+        Map<String, StartedCheck> next = new HashMap<>();
+        for (ProcessSettings p : settings.processes().values()) {
+            if (!p.autostart()) {
+                continue;
+            }
+            StartedCheck before = checks.get(p.name());
+            if (before != null && before.sameAs(p)) {
+                next.put(p.name(), before);
+                continue;
+            }
+            long runningPid = host.status(p.name())
+                    .filter(ProcessStatus::running)
+                    .map(ProcessStatus::pid)
+                    .orElse(-1L);
+            StartedCheck check = StartedCheck.of(p, runningPid);
+            next.put(p.name(), check);
+            unwatch(p.name());
+            if (check.watchesLines()) {
+                checkSubscriptions.put(p.name(), lines.subscribe(p.name(), check));
+            }
+        }
+        for (String name : checks.keySet()) {
+            if (!next.containsKey(name)) {
+                unwatch(name);
+            }
+        }
+        checks = Map.copyOf(next);
+    }
+
+    private void unwatch(String name) {
+        Subscription old = checkSubscriptions.remove(name);
+        if (old != null) {
+            old.close();
+        }
     }
 
     private void start(String name, Launch launch, String why) {

@@ -1,5 +1,6 @@
 package io.procgate.core;
 
+import io.procgate.host.HistoryHealth;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessHost;
@@ -86,6 +87,11 @@ final class DeferredProcessHost implements ProcessHost {
     @Override
     public Optional<ProcessStatus> status(String name) {
         return target().status(name);
+    }
+
+    @Override
+    public Optional<HistoryHealth> historyHealth(String name) {
+        return target().historyHealth(name);
     }
 
     @Override

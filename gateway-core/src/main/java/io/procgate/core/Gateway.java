@@ -31,6 +31,7 @@ import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
 import io.procgate.core.metrics.GatewayMetrics;
 import io.procgate.core.metrics.ProtocolMetrics;
+import io.procgate.core.net.AcceptPause;
 import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.net.SocketErrors;
@@ -106,12 +107,15 @@ public final class Gateway implements AutoCloseable {
     private IoEventLoopGroup hostGroup;
 
     private final DeferredProcessHost deferredHost = new DeferredProcessHost();
+    /** The host without the meters' wrapper: for the gateway's own line subscriptions. */
+    private final DeferredProcessHost unmeteredHost = new DeferredProcessHost();
+
     private DataDirLock dataDirLock;
     /** Meters of the JVM, the protocols and the processes; exported by the http plugin. */
     private final GatewayMetrics metrics = new GatewayMetrics();
 
     private final GatewayReadiness readiness =
-            new GatewayReadiness(() -> configured == null ? List.of() : configured.autostartNames(), () -> host);
+            new GatewayReadiness(() -> configured == null ? List.of() : configured.startedChecks(), () -> host);
 
     /** Which plugin asked for each listener (by identity: two definitions may be equal). */
     private final Map<ListenerDefinition, ProtocolPlugin> owners = new IdentityHashMap<>();
@@ -184,7 +188,7 @@ public final class Gateway implements AutoCloseable {
                     name);
         }
         control = new HostProcessControl(deferredHost, settings.defaultRunAs(), Passwd.system());
-        configured = new ConfiguredProcesses(deferredHost);
+        configured = new ConfiguredProcesses(deferredHost, unmeteredHost);
         control.useDeclarations(configured::declaration);
 
         List<ListenerDefinition> definitions = new ArrayList<>();
@@ -222,6 +226,7 @@ public final class Gateway implements AutoCloseable {
         } catch (java.io.UncheckedIOException e) {
             throw new GatewayException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
+        unmeteredHost.set(host);
         host = metrics.instrument(host);
         deferredHost.set(host);
         synchronized (listeners) {
@@ -265,6 +270,7 @@ public final class Gateway implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .option(ChannelOption.AUTO_READ, false) // no accepting before the host is ready
+                .handler(new AcceptPause(protocol))
                 .childHandler(tracking);
         SocketAddress local;
         Path socketFile = null;

@@ -10,7 +10,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code /healthz}: 200 {@code ok} while the process is up and serving;
  *   <li>{@code /readyz}: 200 {@code ready} when every listener is bound and every autostart process
- *       runs, else 503 {@code not ready: <reason>} (e.g. {@code process lobby is backoff});
+ *       has started for real in its current run (its {@code ready-pattern} seen, or up for its
+ *       {@code start-seconds}), else 503 {@code not ready: <reason>} (e.g. {@code process lobby is backoff});
  *   <li>{@code /metrics}: 200, every meter in the Prometheus text format 0.0.4;
  *   <li>anything else: 404.
  * </ul>

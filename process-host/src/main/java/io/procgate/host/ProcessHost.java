@@ -60,6 +60,14 @@ public interface ProcessHost extends AutoCloseable {
     /** The status of {@code name}, or empty if the host has never known it. */
     Optional<ProcessStatus> status(String name);
 
+    /**
+     * Whether {@code name}'s history is being written, or empty if the host has never known it
+     * (or keeps no history of its own).
+     */
+    default Optional<HistoryHealth> historyHealth(String name) {
+        return Optional.empty();
+    }
+
     /** Writes {@code line} followed by {@code \n} to the process's stdin, within the stdin bound. */
     StdinResult writeStdin(String name, byte[] line);
 

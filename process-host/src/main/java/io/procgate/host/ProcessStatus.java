@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param pid the running process's pid, or -1 when it is not running
  * @param lastExit how the last run ended, or {@code null} while none has
- * @param nextLine the number the next line of output will get (equals the count of lines ever kept)
+ * @param nextLine the number the next line of output will get (the count of lines ever numbered: kept, or passed on
+ *     live while the storage refused them)
  * @param lastError why the last start failed, or {@code null}
  */
 public record ProcessStatus(

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Whether the gateway is ready to serve: every listener bound and accepting, and every process
- * the configuration starts automatically running. Served on {@code /readyz} by the {@code http}
+ * the configuration starts automatically started for real in its current run (its {@code
+ * ready-pattern} seen, or up for its {@code start-seconds}). Served on {@code /readyz} by the {@code http}
  * plugin.
  */
 @FunctionalInterface

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.procgate.host.HistoryHealth;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessHost;
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * procgate_process_output_lines_total{process}  lines ever kept in the history (its next line number)
  * procgate_process_output_bytes_total{process}  bytes of output since the gateway started (line content plus \n)
  * procgate_process_attached_clients{process}    live output subscriptions (tcprocd attach, TCPR clients)
+ * procgate_history_storing{process}             1 while lines are kept, 0 while the storage refuses them
+ * procgate_history_lines_not_kept_total{process} lines passed on live but not kept (full disk), since start
  * </pre>
  *
  * <p>State, restarts and lines are read from the host when the registry is scraped. Bytes are
@@ -42,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MeteredProcessHost implements ProcessHost {
     private static final String PREFIX = "procgate.process.";
+    private static final String HISTORY_PREFIX = "procgate.history.";
 
     private final ProcessHost delegate;
     private final MeterRegistry registry;
@@ -81,6 +85,15 @@ final class MeteredProcessHost implements ProcessHost {
                     .description("Clients receiving the process's output live")
                     .tag("process", name)
                     .register(registry);
+            Gauge.builder(HISTORY_PREFIX + "storing", this, m -> history(name, h -> h.storing() ? 1.0 : 0.0, 1.0))
+                    .description("1 while the process's lines are kept, 0 while the storage refuses them")
+                    .tag("process", name)
+                    .register(registry);
+            FunctionCounter.builder(
+                            HISTORY_PREFIX + "lines.not.kept", this, m -> history(name, h -> h.linesNotKept(), 0.0))
+                    .description("Lines passed on live but not kept because the storage refused them")
+                    .tag("process", name)
+                    .register(registry);
             bytes = Counter.builder(PREFIX + "output.bytes")
                     .description("Bytes of output since the gateway started (line content and newline)")
                     .baseUnit("bytes")
@@ -101,6 +114,10 @@ final class MeteredProcessHost implements ProcessHost {
 
     private double field(String name, java.util.function.ToDoubleFunction<ProcessStatus> f) {
         return delegate.status(name).map(f::applyAsDouble).orElse(0.0);
+    }
+
+    private double history(String name, java.util.function.ToDoubleFunction<HistoryHealth> f, double unknown) {
+        return delegate.historyHealth(name).map(f::applyAsDouble).orElse(unknown);
     }
 
     private ProcessMeters metersOf(String name) {
@@ -148,6 +165,11 @@ final class MeteredProcessHost implements ProcessHost {
     @Override
     public Optional<ProcessStatus> status(String name) {
         return delegate.status(name);
+    }
+
+    @Override
+    public Optional<HistoryHealth> historyHealth(String name) {
+        return delegate.historyHealth(name);
     }
 
     @Override

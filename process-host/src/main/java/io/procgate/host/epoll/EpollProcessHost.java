@@ -5,6 +5,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandle;
+import io.procgate.host.HistoryHealth;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.HostSettings;
 import io.procgate.host.LineSubscriber;
@@ -180,6 +181,14 @@ public final class EpollProcessHost implements ProcessHost {
     @Override
     public Optional<ProcessStatus> status(String name) {
         return known(name).map(ManagedProcess::status);
+    }
+
+    @Override
+    public Optional<HistoryHealth> historyHealth(String name) {
+        return known(name).map(p -> {
+            History h = p.history();
+            return new HistoryHealth(h.isStoring(), h.linesNotKept(), h.storageError());
+        });
     }
 
     @Override

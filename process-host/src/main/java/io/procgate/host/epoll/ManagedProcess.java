@@ -43,6 +43,8 @@ final class ManagedProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
     private static final String OWNER_FILE = "owner";
     private static final byte[] NEWLINE = {'\n'};
+    /** How often a history that does not store lines tries again when no output comes to try with. */
+    private static final long STORAGE_RETRY_MILLIS = 1_000;
 
     private final String name;
     private final Path dir;
@@ -78,6 +80,10 @@ final class ManagedProcess {
     private final ArrayDeque<Long> failureTimes = new ArrayDeque<>();
 
     private ScheduledFuture<?> pendingRestart;
+    /** While the history does not store lines: the next try to store again, for when no output comes. */
+    private ScheduledFuture<?> storageRetry;
+
+    private boolean historyClosed;
     private boolean hostClosing;
     private boolean stopWhenStarted;
     /** A restart waits for the current run to end. */
@@ -498,10 +504,36 @@ final class ManagedProcess {
         } catch (IOException e) {
             LOG.error("{}: cannot write history: {}", name, e.toString());
         }
+        watchStorage();
+    }
+
+    /**
+     * While the history does not store lines (the storage refused a write), tries again on a
+     * timer too: a process that has gone quiet must not leave its history (and readiness) stuck.
+     */
+    private void watchStorage() {
+        if (storageRetry != null || historyClosed || history.isStoring()) {
+            return;
+        }
+        storageRetry = loop.schedule(
+                () -> {
+                    storageRetry = null;
+                    if (!historyClosed) {
+                        history.retryStoring();
+                        watchStorage();
+                    }
+                },
+                STORAGE_RETRY_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Flushes and closes the history; call on the loop once the process is gone. */
     void closeHistory() {
+        historyClosed = true;
+        if (storageRetry != null) {
+            storageRetry.cancel(false);
+            storageRetry = null;
+        }
         try {
             history.force();
             history.close();
@@ -524,6 +556,7 @@ final class ManagedProcess {
             } catch (IOException e) {
                 LOG.error("{}: cannot write history: {}", name, e.toString());
             }
+            watchStorage();
         }
 
         @Override

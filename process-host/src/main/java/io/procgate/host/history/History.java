@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persistent, numbered output history of one process name.
@@ -25,6 +28,16 @@ import java.util.stream.Stream;
  * split), or when the program exits without a final newline. Line numbers are absolute and go on
  * across runs and restarts. Reading from any line seeks through the index, so it costs the lines
  * returned, not the history's size; memory use is independent of the history's size.
+ *
+ * <p>When the storage refuses a write (a full disk, an I/O error), nothing is blocked: lines go on
+ * being numbered and handed to the consumer (live clients), but are not kept, and the history
+ * records the gap: storing resumes in a new segment whose first line is the first one kept again,
+ * and a reader who asks for a line in the gap gets a slice that begins after it ({@link
+ * HistorySlice#missed()}), which the protocols show as {@code [gateway] missed N lines}. One log
+ * line says when storing stopped and one when it resumed; it is retried every {@link
+ * #RETRY_NANOS} at a line boundary, never per line. While storing is stopped, an empty segment
+ * named for the next line to keep marks the numbering on disk (renamed at most every {@link
+ * #MARK_NANOS}), so a restart does not reuse the numbers of lines that clients saw live.
  *
  * <p>Written on one thread (the process's event loop); read from any thread.
  */
@@ -48,7 +61,26 @@ public final class History implements AutoCloseable {
 
     private static final byte NEWLINE = '\n';
 
+    /** How often storing is tried again after the storage refused a write. */
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the mark of where numbering stands is moved on while lines are not kept. */
+    static final long MARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private static final Logger LOG = LoggerFactory.getLogger(History.class);
+
+    /** Whether lines are kept, or only numbered and passed on because the storage refused them. */
+    private enum Storage {
+        STORING,
+        SKIPPING
+    }
+
+    /** Written to a mark, and cut off again, to learn whether the storage takes writes again. */
+    private static final ByteBuffer PROBE = ByteBuffer.wrap(new byte[] {NEWLINE});
+
     private final Path dir;
+    /** For log lines: the process's name (the directory's). */
+    private final String name;
+
     private final long segmentBytes;
     private final long retentionBytes;
     private final int maxLineBytes;
@@ -56,8 +88,23 @@ public final class History implements AutoCloseable {
 
     // Writer state (event loop only).
     private HistorySegment active;
+    /** Whether {@link #active} is in {@link #segments}: not until it holds a line after a gap. */
+    private boolean activeListed = true;
+
     private long activeDataEnd;
-    private long nextLineNumber;
+    /** Written by the writer only; read by readers and status. */
+    private volatile long nextLineNumber;
+
+    private Storage storage = Storage.STORING;
+    /** The first line not kept since storing stopped, while not {@link Storage#STORING}; else -1. */
+    private volatile long skippingFrom = -1;
+    /** Why storing stopped, while it is stopped; else null. */
+    private volatile String storageError;
+    /** Lines numbered but not kept since this history was opened. */
+    private volatile long linesNotKept;
+
+    private long lastRetryNanos;
+    private long lastMarkNanos;
     private ByteBuf partialLine;
     private final ByteBuffer indexEntries =
             ByteBuffer.allocate(MAX_LINES_PER_COMMIT * HistorySegment.INDEX_ENTRY_BYTES);
@@ -69,6 +116,7 @@ public final class History implements AutoCloseable {
 
     private History(Path dir, long segmentBytes, long retentionBytes, int maxLineBytes) {
         this.dir = dir;
+        this.name = String.valueOf(dir.getFileName());
         this.segmentBytes = segmentBytes;
         this.retentionBytes = retentionBytes;
         this.maxLineBytes = maxLineBytes;
@@ -82,29 +130,82 @@ public final class History implements AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             dataFiles = files.filter(HistorySegment::isDataFile).sorted().toList();
         }
-        for (Path file : dataFiles) {
-            HistorySegment segment = HistorySegment.recover(file);
-            history.segments.put(segment.firstLine(), segment);
+        long claimedEnd = 0;
+        for (int i = 0; i < dataFiles.size(); i++) {
+            Path file = dataFiles.get(i);
+            HistorySegment.Recovery r = HistorySegment.recover(file, i == dataFiles.size() - 1, maxLineBytes);
+            if (r.problem() != null) {
+                LOG.warn("history of {}: segment {}: {}", history.name, file.getFileName(), r.problem());
+            }
+            claimedEnd = Math.max(claimedEnd, r.claimedEndLine());
+            if (!r.movedAside()) {
+                history.segments.put(r.segment().firstLine(), r.segment());
+            }
         }
+        history.cutOverlaps();
         if (history.segments.isEmpty()) {
-            history.active = HistorySegment.create(dir, 0);
-            history.segments.put(0L, history.active);
+            history.active = HistorySegment.create(dir, claimedEnd);
+            history.segments.put(claimedEnd, history.active);
         } else {
             history.active = history.segments.lastEntry().getValue();
+            if (claimedEnd > history.active.endLine()) {
+                // Lines were numbered (and maybe seen by clients) that are not kept: never reuse
+                // their numbers; readers are told they are missed.
+                LOG.warn(
+                        "history of {}: lines {} to {} are lost; numbering goes on from line {}",
+                        history.name,
+                        history.active.endLine(),
+                        claimedEnd - 1,
+                        claimedEnd);
+                history.active = HistorySegment.create(dir, claimedEnd);
+                history.segments.put(claimedEnd, history.active);
+            }
         }
         history.activeDataEnd = history.active.committedBytes();
         history.nextLineNumber = history.active.endLine();
         return history;
     }
 
-    /** The number the next line will get: the count of lines ever kept. */
-    public long nextLine() {
-        return active.endLine();
+    /** Recovery: a segment that reaches into the next one keeps only the lines before it. */
+    private void cutOverlaps() throws IOException {
+        HistorySegment before = null;
+        for (HistorySegment segment : segments.values()) {
+            if (before != null && before.endLine() > segment.firstLine()) {
+                LOG.warn(
+                        "history of {}: segment {} reaches into the next one: keeping its lines before line {}",
+                        name,
+                        HistorySegment.fileStem(before.firstLine()),
+                        segment.firstLine());
+                before.cutTo(segment.firstLine() - before.firstLine());
+            }
+            before = segment;
+        }
     }
 
-    /** The oldest line still kept. */
+    /** The number the next line will get: the count of lines ever numbered (kept, or lost in a gap). */
+    public long nextLine() {
+        return nextLineNumber;
+    }
+
+    /** Whether lines are being kept now (false while the storage refuses writes). */
+    public boolean isStoring() {
+        return skippingFrom < 0;
+    }
+
+    /** Why lines are not kept now, or null while they are. */
+    public String storageError() {
+        return storageError;
+    }
+
+    /** Lines numbered and passed on live but not kept, since this history was opened. */
+    public long linesNotKept() {
+        return linesNotKept;
+    }
+
+    /** The oldest line still kept (the next line, when none is). */
     public long firstLine() {
-        return segments.firstKey();
+        Map.Entry<Long, HistorySegment> first = segments.firstEntry();
+        return first == null ? nextLineNumber : first.getKey();
     }
 
     /** Bytes on disk, data and index. */
@@ -122,6 +223,7 @@ public final class History implements AutoCloseable {
      * (its bytes are stored at once).
      */
     public void append(ByteBuf chunk, LineConsumer consumer) throws IOException {
+        retryStoring();
         final int end = chunk.writerIndex();
         int pos = chunk.readerIndex();
         int unwritten = pos; // chunk bytes not yet written to the data file start here
@@ -149,7 +251,7 @@ public final class History implements AutoCloseable {
                 writeAndCommit(chunk, unwritten, lineEnd, consumer);
                 unwritten = lineEnd;
                 if (activeDataEnd >= segmentBytes) {
-                    roll();
+                    rollOrSkip();
                 }
             }
         }
@@ -165,7 +267,7 @@ public final class History implements AutoCloseable {
         recordLine(Unpooled.EMPTY_BUFFER, 0, 0, activeDataEnd, false);
         writeAndCommit(Unpooled.EMPTY_BUFFER, 0, 0, consumer);
         if (activeDataEnd >= segmentBytes) {
-            roll();
+            rollOrSkip();
         }
     }
 
@@ -196,23 +298,31 @@ public final class History implements AutoCloseable {
         }
     }
 
-    private void writeAndCommit(ByteBuf chunk, int from, int to, LineConsumer consumer) throws IOException {
-        if (to > from) {
-            active.writeData(chunk.nioBuffer(from, to - from), activeDataEnd);
-            activeDataEnd += to - from;
+    /**
+     * Writes chunk bytes {@code [from, to)} and commits the recorded lines, then numbers them and
+     * passes them on. A write the storage refuses does not stop the lines: they are numbered and
+     * passed on all the same, and the history stops keeping lines (see {@link #startSkipping}).
+     */
+    private void writeAndCommit(ByteBuf chunk, int from, int to, LineConsumer consumer) {
+        int lines = uncommittedLines;
+        if (storage == Storage.STORING) {
+            try {
+                store(chunk, from, to, lines);
+            } catch (IOException e) {
+                startSkipping(e);
+            }
         }
-        if (uncommittedLines == 0) {
+        uncommittedLines = 0;
+        indexEntries.clear();
+        if (lines == 0) {
             return;
         }
-        int lines = uncommittedLines;
-        uncommittedLines = 0;
-        indexEntries.flip();
-        long committedEnd =
-                HistorySegment.offset(indexEntries.getLong(indexEntries.limit() - HistorySegment.INDEX_ENTRY_BYTES));
-        active.commit(indexEntries, lines, committedEnd);
-        indexEntries.clear();
         long first = nextLineNumber;
-        nextLineNumber += lines;
+        nextLineNumber = first + lines;
+        if (storage == Storage.SKIPPING) {
+            linesNotKept += lines;
+            moveMark();
+        }
         ByteBuf carried = carriedLine;
         carriedLine = null;
         try {
@@ -227,12 +337,142 @@ public final class History implements AutoCloseable {
         }
     }
 
+    private void store(ByteBuf chunk, int from, int to, int lines) throws IOException {
+        if (to > from) {
+            active.writeData(chunk.nioBuffer(from, to - from), activeDataEnd);
+            activeDataEnd += to - from;
+        }
+        if (lines == 0) {
+            return;
+        }
+        indexEntries.flip();
+        long committedEnd =
+                HistorySegment.offset(indexEntries.getLong(indexEntries.limit() - HistorySegment.INDEX_ENTRY_BYTES));
+        active.commit(indexEntries, lines, committedEnd);
+    }
+
+    /**
+     * The storage refused a write: the lines being written and those that follow are not kept
+     * until {@link #maybeResume} succeeds. What the failed write left half-done is cut off, and
+     * the active segment (emptied, if it held nothing yet) marks the numbering.
+     */
+    private void startSkipping(IOException e) {
+        storage = Storage.SKIPPING;
+        storageError = String.valueOf(e.getMessage());
+        skippingFrom = nextLineNumber;
+        LOG.error(
+                "history of {}: cannot store lines ({}): from line {} on they are passed on live but not kept;"
+                        + " retrying every {} s",
+                name,
+                storageError,
+                nextLineNumber,
+                TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS));
+        lastRetryNanos = System.nanoTime();
+        try {
+            active.truncateToCommitted();
+        } catch (IOException ignored) {
+            // Recovery cuts the same bytes at the next start.
+        }
+    }
+
+    /**
+     * Keeps an empty segment named for the next line to keep: when storing resumes it is written
+     * to, and if the gateway stops first, the next start numbers on from there.
+     */
+    private void moveMark() {
+        long now = System.nanoTime();
+        if (now - lastMarkNanos < MARK_NANOS) {
+            return;
+        }
+        lastMarkNanos = now;
+        try {
+            if (active.committedLines() > 0) {
+                HistorySegment mark = HistorySegment.create(dir, nextLineNumber);
+                active = mark;
+                activeListed = false;
+            } else if (active.firstLine() != nextLineNumber) {
+                boolean listed = activeListed;
+                if (listed) {
+                    segments.remove(active.firstLine(), active);
+                }
+                active = active.renamedFor(nextLineNumber);
+                activeListed = false;
+            }
+            activeDataEnd = 0;
+        } catch (IOException e) {
+            // The old mark stays; a restart then reuses the numbers after it (logged at the start).
+        }
+    }
+
+    /**
+     * Tries to keep lines again, if they are not kept now: at most every {@link #RETRY_NANOS}, and
+     * only at a line boundary. Called on every append, and by the owner on a timer so that an idle
+     * process's history recovers too (writer thread only).
+     */
+    public void retryStoring() {
+        if (storage == Storage.SKIPPING) {
+            maybeResume();
+        }
+    }
+
+    private void maybeResume() {
+        long now = System.nanoTime();
+        if (partialLength() > 0 || now - lastRetryNanos < RETRY_NANOS) {
+            return;
+        }
+        lastRetryNanos = now;
+        lastMarkNanos = now - MARK_NANOS; // the mark must name the next line now
+        moveMark();
+        if (active.committedLines() != 0 || active.firstLine() != nextLineNumber) {
+            return; // the mark could not be moved
+        }
+        try {
+            active.writeData(PROBE.duplicate(), 0);
+            active.truncateToCommitted();
+        } catch (IOException e) {
+            try {
+                active.truncateToCommitted();
+            } catch (IOException ignored) {
+                // Cut again at the next try or start.
+            }
+            return;
+        }
+        long from = skippingFrom;
+        segments.put(active.firstLine(), active);
+        activeListed = true;
+        storage = Storage.STORING;
+        storageError = null;
+        skippingFrom = -1; // after listing the segment: see afterUnkeptTail
+        LOG.warn(
+                "history of {}: storing lines again from line {}; lines {} to {} were passed on live but not kept",
+                name,
+                nextLineNumber,
+                from,
+                nextLineNumber - 1);
+    }
+
+    private void rollOrSkip() {
+        if (storage == Storage.SKIPPING) {
+            return; // nothing is written while skipping: the segment does not grow
+        }
+        try {
+            roll();
+        } catch (IOException e) {
+            startSkipping(e);
+            return;
+        }
+        try {
+            enforceRetention();
+        } catch (IOException e) {
+            LOG.warn("history of {}: cannot delete its oldest segment: {}", name, e.toString());
+        }
+    }
+
     private void roll() throws IOException {
         HistorySegment next = HistorySegment.create(dir, active.endLine());
         segments.put(next.firstLine(), next);
         active = next;
         activeDataEnd = 0;
-        enforceRetention();
     }
 
     private void enforceRetention() throws IOException {
@@ -269,7 +509,8 @@ public final class History implements AutoCloseable {
     }
 
     private HistorySlice readOnce(long fromLine, long maxBytes, ByteBufAllocator alloc) throws IOException {
-        long start = Math.max(fromLine, segments.firstKey());
+        Map.Entry<Long, HistorySegment> first = segments.firstEntry();
+        long start = first == null ? fromLine : Math.max(fromLine, first.getKey());
         Map.Entry<Long, HistorySegment> entry = segments.floorEntry(start);
         List<ByteBuf> parts = new ArrayList<>();
         long budget = Math.max(1, maxBytes);
@@ -278,6 +519,15 @@ public final class History implements AutoCloseable {
         try {
             while (entry != null) {
                 HistorySegment segment = entry.getValue();
+                if (segment.firstLine() > line) {
+                    // A gap: lines numbered while the storage refused them. A slice ends before
+                    // it; one that starts in it begins after it, and says how many are missed.
+                    if (lines > 0) {
+                        break;
+                    }
+                    line = segment.firstLine();
+                    start = line;
+                }
                 long available = segment.endLine() - line;
                 if (available > 0) {
                     Taken taken = readFromSegment(
@@ -295,12 +545,27 @@ public final class History implements AutoCloseable {
             parts.forEach(ByteBuf::release);
             throw e;
         }
+        if (lines == 0) {
+            start = afterUnkeptTail(start);
+        }
         ByteBuf data = parts.isEmpty()
                 ? Unpooled.EMPTY_BUFFER
                 : parts.size() == 1
                         ? parts.get(0)
                         : alloc.compositeBuffer(parts.size()).addComponents(true, parts);
         return new HistorySlice(fromLine, start, lines, data);
+    }
+
+    /**
+     * Where a read that found no line at {@code line} begins: after the lines that are being
+     * numbered but not kept now, if {@code line} is one of them; else {@code line}. The next line
+     * number is read before {@link #skippingFrom}, and the writer lists a resumed segment before
+     * it clears that: a read never jumps over a line that is kept.
+     */
+    private long afterUnkeptTail(long line) {
+        long next = nextLineNumber;
+        long skipping = skippingFrom;
+        return skipping >= 0 && line >= skipping ? Math.max(line, next) : line;
     }
 
     /** Lines read from one segment, and the output bytes they were counted as. */
@@ -436,11 +701,22 @@ public final class History implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (storage == Storage.SKIPPING) {
+            lastMarkNanos = System.nanoTime() - MARK_NANOS;
+            moveMark(); // exact at a clean stop: the next start numbers on from the next line
+        }
         if (partialLine != null) {
             partialLine.release();
             partialLine = null;
         }
         IOException failure = null;
+        if (!activeListed) {
+            try {
+                active.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
         for (HistorySegment segment : segments.values()) {
             try {
                 segment.close();

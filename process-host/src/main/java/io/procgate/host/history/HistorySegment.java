@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -85,42 +86,136 @@ final class HistorySegment {
         return new HistorySegment(firstLine, dataPath, indexPath, data, index);
     }
 
+    /** What recovery made of a segment's files at the start. */
+    record Recovery(HistorySegment segment, long claimedEndLine, String problem) {
+        /** A segment that was garbage and was moved aside: no segment, only the numbers it claimed. */
+        boolean movedAside() {
+            return segment == null;
+        }
+    }
+
     /**
-     * Opens an existing segment after a restart or crash: keeps every line the index fully
-     * describes and the data file fully holds, and cuts off anything after it (a torn index entry,
-     * the bytes of a line that never completed).
+     * Opens an existing segment after a restart or crash: keeps the longest run of index entries
+     * that describe lines the data file holds (increasing, inside the data, each line that claims
+     * a newline ending in one), cuts off anything after it (a torn entry, the bytes of a line that
+     * never completed), and, in the last segment, indexes again the complete lines the data holds
+     * beyond its index (the data is written before the index: a crash between the two). A
+     * segment of which not one entry is valid is garbage: both files are moved aside ({@code
+     * .garbage} suffix, not read again).
+     *
+     * @param last whether this is the newest segment (the one a crash can leave torn)
      */
-    static HistorySegment recover(Path dataPath) throws IOException {
+    static Recovery recover(Path dataPath, boolean last, int maxLineBytes) throws IOException {
         long firstLine = firstLineOf(dataPath);
         Path indexPath = dataPath.resolveSibling(fileStem(firstLine) + INDEX_SUFFIX);
         FileChannel data = FileChannel.open(dataPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileChannel index = FileChannel.open(
-                indexPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        long dataSize = data.size();
-        long entries = index.size() / INDEX_ENTRY_BYTES;
-        // Entries are increasing; drop trailing ones that point past the data (written out of order by a crash).
-        long lastEnd = 0;
-        ByteBuffer one = ByteBuffer.allocate(INDEX_ENTRY_BYTES);
-        while (entries > 0) {
-            one.clear();
-            readFully(index, one, (entries - 1) * INDEX_ENTRY_BYTES);
-            lastEnd = offset(one.getLong(0));
-            if (lastEnd <= dataSize) {
-                break;
-            }
-            entries--;
-            lastEnd = 0;
+        FileChannel index;
+        try {
+            index = FileChannel.open(
+                    indexPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            data.close();
+            throw e;
         }
+        long dataSize = data.size();
+        long indexBytes = index.size();
+        long claimed = indexBytes / INDEX_ENTRY_BYTES;
+        SegmentCheck check = SegmentCheck.validPrefix(index, data, claimed, dataSize);
+        if (claimed > 0 && check.entries() == 0) {
+            data.close();
+            index.close();
+            moveAside(dataPath);
+            moveAside(indexPath);
+            return new Recovery(
+                    null,
+                    firstLine + claimed,
+                    "not a history segment (" + check.problem() + "): moved aside as " + dataPath.getFileName()
+                            + GARBAGE_SUFFIX);
+        }
+        long entries = check.entries();
+        long lastEnd = check.lastEnd();
+        String problem = check.problem();
         index.truncate(entries * INDEX_ENTRY_BYTES);
+        if (last && entries == claimed && lastEnd < dataSize) {
+            long before = entries;
+            long[] rebuilt = SegmentCheck.reindexTail(index, data, entries, lastEnd, dataSize, maxLineBytes);
+            entries = rebuilt[0];
+            lastEnd = rebuilt[1];
+            if (entries > before) {
+                problem = (problem == null ? "" : problem + "; ") + "indexed " + (entries - before)
+                        + " complete lines the index was missing";
+            }
+        }
+        if (lastEnd < dataSize) {
+            problem = (problem == null ? "" : problem + "; ") + "dropped a torn tail of " + (dataSize - lastEnd)
+                    + " bytes";
+        }
+        if (indexBytes % INDEX_ENTRY_BYTES != 0) {
+            problem = (problem == null ? "" : problem + "; ") + "dropped a partial index entry";
+        }
         data.truncate(lastEnd);
         HistorySegment segment = new HistorySegment(firstLine, dataPath, indexPath, data, index);
         segment.committedLines = entries;
         segment.committedBytes = lastEnd;
-        return segment;
+        return new Recovery(segment, firstLine + Math.max(claimed, entries), problem);
+    }
+
+    private static final String GARBAGE_SUFFIX = ".garbage";
+
+    private static void moveAside(Path file) throws IOException {
+        if (Files.exists(file)) {
+            Files.move(
+                    file,
+                    file.resolveSibling(file.getFileName() + GARBAGE_SUFFIX),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Keeps only the first {@code lines} lines (recovery: this segment overlapped the next one).
+     */
+    void cutTo(long lines) throws IOException {
+        if (lines >= committedLines) {
+            return;
+        }
+        long end = lines == 0 ? 0 : startOf(lines);
+        committedLines = lines;
+        committedBytes = end;
+        truncateToCommitted();
     }
 
     long firstLine() {
         return firstLine;
+    }
+
+    /**
+     * Cuts both files back to what is committed (a write that failed half-way, e.g. on a full
+     * disk, may have left bytes or entries after it). Frees space; never fails for lack of it.
+     */
+    void truncateToCommitted() throws IOException {
+        index.truncate(committedLines * INDEX_ENTRY_BYTES);
+        data.truncate(committedBytes);
+    }
+
+    /**
+     * This segment, empty, renamed to begin at {@code newFirstLine}: the mark on disk of where
+     * numbering stands while lines cannot be stored (a restart goes on from there, without reusing
+     * the numbers of lines that were passed on live but not kept). The files are moved, not
+     * created, so that this needs no free space.
+     */
+    HistorySegment renamedFor(long newFirstLine) throws IOException {
+        if (committedLines != 0) {
+            throw new IllegalStateException("only an empty segment can be renamed");
+        }
+        close();
+        Path dir = dataPath.getParent();
+        Path newIndex = dir.resolve(fileStem(newFirstLine) + INDEX_SUFFIX);
+        Path newData = dir.resolve(fileStem(newFirstLine) + DATA_SUFFIX);
+        // Index first: a crash between the moves leaves an empty data file at the old name, which
+        // recovery treats as the mark it was.
+        Files.move(indexPath, newIndex, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(dataPath, newData, StandardCopyOption.ATOMIC_MOVE);
+        return create(dir, newFirstLine);
     }
 
     long committedLines() {
@@ -243,7 +338,7 @@ final class HistorySegment {
         return committedBytes + committedLines * INDEX_ENTRY_BYTES;
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+    static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
         while (into.hasRemaining()) {
             int n = channel.read(into, position);
             if (n < 0) {

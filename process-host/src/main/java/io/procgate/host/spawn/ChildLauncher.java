@@ -93,8 +93,23 @@ public final class ChildLauncher {
                 closeQuietly(in[0]);
                 closeQuietly(in[1]);
             }
-            throw new SpawnException("cannot execute " + spec.argv().get(0) + ": " + e.getMessage());
+            throw new SpawnException(
+                    outOfDescriptors(e)
+                            ? "cannot start " + spec.argv().get(0) + ": out of file descriptors (" + e.getMessage()
+                                    + "); nothing was started"
+                            : "cannot execute " + spec.argv().get(0) + ": " + e.getMessage());
         }
+    }
+
+    /** EMFILE (this process's limit) or ENFILE (the system's): a start can succeed again later. */
+    private static boolean outOfDescriptors(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("Too many open files") || m.contains("EMFILE") || m.contains("ENFILE"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> wrap(ProcessSpec spec, RunAs runAs, Optional<Passwd.Account> account, String executable)
