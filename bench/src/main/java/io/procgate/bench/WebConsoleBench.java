@@ -2,13 +2,29 @@ package io.procgate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +34,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +61,7 @@ public final class WebConsoleBench {
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private String base;
     private String cookie;
 
@@ -103,6 +119,7 @@ public final class WebConsoleBench {
             fanOut(gateway.pid(), consoles, chatty);
             idleConsoles(gateway.pid(), idle);
         } finally {
+            clientLoop.shutdownGracefully();
             gateway.destroy();
             if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
                 gateway.destroyForcibly();
@@ -174,13 +191,25 @@ public final class WebConsoleBench {
         long delivered = counters.stream().mapToLong(c -> c.lines).sum();
         long missed = counters.stream().mapToLong(c -> c.missed).sum();
         for (Counter c : counters) {
-            c.socket.abort();
+            c.socket.close();
         }
         double pipe = pipeSeconds(chatty);
+        // the same lines again, now from the history: one console replaying it from line 0
+        Counter replay = open("/api/processes/chatty/console?from=0");
+        long r0 = System.nanoTime();
+        replay.done(chatty).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        double replaySeconds = (System.nanoTime() - r0) / 1e9;
+        replay.socket.close();
+        System.out.printf(
+                Locale.ROOT,
+                "| one console replaying a %,d-line history from line 0 | %,.0f lines/s (%,d missed) | | |%n",
+                chatty,
+                chatty / replaySeconds,
+                replay.missed);
         double perConsole = delivered / (double) consoles / seconds;
         System.out.printf(
                 Locale.ROOT,
-                "| %d consoles on one `seq` of %,d lines | %,.0f lines/s to each console (%,.0f lines/s in all; %,d of %,d lines missed), gateway %.2f cores, %.2f us CPU per delivered line | `seq | cat`: %,.0f lines/s | ratio %.3f |%n",
+                "| %d consoles on one `seq` of %,d lines | %,.0f lines/s to each console (%,.0f lines/s in all; %,d of %,d lines missed), gateway %.2f cores (+%.2f runnable waiting for a CPU), %.2f us CPU per delivered line, client %.2f cores | `seq | cat`: %,.0f lines/s | ratio %.3f |%n",
                 consoles,
                 chatty,
                 perConsole,
@@ -188,7 +217,9 @@ public final class WebConsoleBench {
                 missed,
                 chatty * consoles,
                 used.processCores(),
+                used.processWaitCores(),
                 used.processCores() * used.wallNanos() / 1e3 / Math.max(1, delivered),
+                used.ownCores(),
                 chatty / pipe,
                 perConsole / (chatty / pipe));
     }
@@ -223,7 +254,7 @@ public final class WebConsoleBench {
             throw new IllegalStateException((count - alive) + " consoles were closed");
         }
         for (Counter c : open) {
-            c.socket.abort();
+            c.socket.close();
         }
         System.out.printf(
                 Locale.ROOT,
@@ -256,13 +287,12 @@ public final class WebConsoleBench {
     // --- the client
 
     /** Counts and checks one console's frames: lines strictly in order from 0, missed ranges skipped. */
-    private static final class Counter implements WebSocket.Listener {
+    private static final class Counter extends SimpleChannelInboundHandler<Object> {
         final CompletableFuture<Void> state = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
         private CompletableFuture<Void> reached;
         private long target = Long.MAX_VALUE;
-        WebSocket socket;
+        Channel socket;
         long next;
         long lines;
         long missed;
@@ -277,14 +307,24 @@ public final class WebConsoleBench {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                frame(partial.toString());
-                partial.setLength(0);
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame text) {
+                frame(text.text());
+            } else if (msg instanceof CloseWebSocketFrame) {
+                closed.complete(null);
             }
-            ws.request(1);
-            return null;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.complete(null);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable error) {
+            closed.completeExceptionally(error);
+            state.completeExceptionally(error);
+            ctx.close();
         }
 
         private synchronized void frame(String text) {
@@ -317,27 +357,44 @@ public final class WebConsoleBench {
                 reached.complete(null);
             }
         }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closed.completeExceptionally(error);
-            state.completeExceptionally(error);
-        }
     }
 
+    /** A console WebSocket on Netty (one client loop for all): the JDK's client hands each message to a thread. */
     private Counter open(String path) throws Exception {
         Counter c = new Counter();
-        c.socket = http.newWebSocketBuilder()
-                .header("Cookie", cookie)
-                .header("Origin", base)
-                .buildAsync(URI.create(base.replace("http://", "ws://") + path), c)
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        URI uri = URI.create(base.replace("http://", "ws://") + path);
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .customHeaders(new DefaultHttpHeaders().set("Cookie", cookie).set("Origin", base))
+                .maxFramePayloadLength(1 << 20)
+                .handleCloseFrames(false)
+                .build();
+        CompletableFuture<Void> handshaken = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap()
+                .group(clientLoop)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16))
+                                .addLast(new WebSocketClientProtocolHandler(config))
+                                .addLast(new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                        if (evt
+                                                == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
+                                                        .HANDSHAKE_COMPLETE) {
+                                            handshaken.complete(null);
+                                        }
+                                        ctx.fireUserEventTriggered(evt);
+                                    }
+                                })
+                                .addLast(c);
+                    }
+                });
+        c.socket = b.connect(uri.getHost(), uri.getPort()).sync().channel();
+        handshaken.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return c;
     }
 
