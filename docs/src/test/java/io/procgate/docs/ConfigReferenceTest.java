@@ -98,6 +98,7 @@ class ConfigReferenceTest {
         assertThat(duration(rows.get(k + "restart-window"))).isEqualTo(p.restartWindow());
         assertThat(duration(rows.get(k + "stop-timeout"))).isEqualTo(p.stopTimeout());
         assertThat(duration(rows.get(k + "kill-grace"))).isEqualTo(p.killGrace());
+        assertThat(duration(rows.get(k + "start-seconds"))).isEqualTo(p.startSeconds());
         assertThat(documented(rows.get(k + "restart-max-failures")).unwrapped()).isEqualTo(p.restartMaxFailures());
         assertThat(documented(rows.get(k + "autostart")).unwrapped()).isEqualTo(p.autostart());
         assertThat(documented(rows.get(k + "tty")).unwrapped()).isEqualTo(p.tty());
