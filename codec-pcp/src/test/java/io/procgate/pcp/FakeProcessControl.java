@@ -195,4 +195,37 @@ final class FakeProcessControl implements ProcessControl, Authenticator {
     public Outcome<Subscription> attach(Caller caller, String name, LineSubscriber subscriber) {
         return Outcome.of(ControlStatus.UNKNOWN);
     }
+
+    @Override
+    public synchronized List<ProcessStatus> statuses(Caller caller) {
+        List<ProcessStatus> out = new ArrayList<>();
+        for (String name : procs.keySet()) {
+            Outcome<ProcessStatus> s = status(caller, name);
+            if (s.isOk()) {
+                out.add(s.value());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public CompletionStage<ControlStatus> forceKill(Caller caller, String name) {
+        return kill(caller, name);
+    }
+
+    @Override
+    public synchronized CompletionStage<ControlStatus> restart(Caller caller, String name) {
+        ControlStatus s = check(caller, name, false);
+        if (s == ControlStatus.OK) {
+            Proc p = procs.get(name);
+            p.state = ProcessState.RUNNING;
+            p.pid = nextPid++;
+        }
+        return CompletableFuture.completedFuture(s);
+    }
+
+    @Override
+    public Outcome<Subscription> watch(Caller caller, String name, LineSubscriber subscriber) {
+        return Outcome.of(ControlStatus.UNKNOWN);
+    }
 }

@@ -52,6 +52,16 @@ final class FakeHost implements ProcessHost {
     }
 
     @Override
+    public CompletableFuture<StopResult> kill(String name) {
+        return CompletableFuture.completedFuture(StopResult.NOT_RUNNING);
+    }
+
+    @Override
+    public CompletableFuture<StartResult> restart(String name) {
+        return CompletableFuture.completedFuture(StartResult.failed("fake host"));
+    }
+
+    @Override
     public CompletableFuture<Void> whenStopped(String name) {
         return CompletableFuture.completedFuture(null);
     }

@@ -99,6 +99,28 @@ final class FakeContext implements PluginContext {
                 return Outcome.ok(() -> subscriptionClosed = true);
             }
 
+            @Override
+            public List<ProcessStatus> statuses(Caller caller) {
+                return List.of();
+            }
+
+            @Override
+            public CompletionStage<ControlStatus> forceKill(Caller caller, String name) {
+                calls.add("force-kill " + name);
+                return CompletableFuture.completedFuture(known(name));
+            }
+
+            @Override
+            public CompletionStage<ControlStatus> restart(Caller caller, String name) {
+                calls.add("restart " + name);
+                return CompletableFuture.completedFuture(known(name));
+            }
+
+            @Override
+            public Outcome<Subscription> watch(Caller caller, String name, LineSubscriber lines) {
+                return attach(caller, name, lines);
+            }
+
             private ControlStatus known(String name) {
                 return name.equals("known") ? ControlStatus.OK : ControlStatus.OFFLINE;
             }

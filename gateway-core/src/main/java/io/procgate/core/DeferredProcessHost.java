@@ -51,6 +51,16 @@ final class DeferredProcessHost implements ProcessHost {
     }
 
     @Override
+    public CompletableFuture<StopResult> kill(String name) {
+        return target().kill(name);
+    }
+
+    @Override
+    public CompletableFuture<StartResult> restart(String name) {
+        return target().restart(name);
+    }
+
+    @Override
     public CompletableFuture<Void> whenStopped(String name) {
         return target().whenStopped(name);
     }

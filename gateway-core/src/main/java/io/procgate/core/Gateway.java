@@ -50,6 +50,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,6 +122,9 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayReadiness readiness =
             new GatewayReadiness(() -> configured == null ? List.of() : configured.autostartNames(), () -> host);
+
+    /** Which plugin asked for each listener (by identity: two definitions may be equal). */
+    private final Map<ListenerDefinition, ProtocolPlugin> owners = new IdentityHashMap<>();
 
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
@@ -212,7 +216,10 @@ public final class Gateway implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new GatewayException(plugin.name() + ": cannot set up listeners: " + e.getMessage(), e);
             }
-            definitions.addAll(defs == null ? List.of() : defs);
+            for (ListenerDefinition def : defs == null ? List.<ListenerDefinition>of() : defs) {
+                definitions.add(def);
+                owners.put(def, plugin);
+            }
         }
         metrics.bindSystemMeters(); // now that exporters (the http plugin) have joined the registry
         // Listeners are bound first but accept nothing yet: a port in use fails the start before
@@ -240,6 +247,15 @@ public final class Gateway implements AutoCloseable {
         scheduler = new ProcessScheduler(control, deferredHost, clock, metrics.registry());
         scheduler.apply(schedulesOf(settings), settings.timeZone());
         readiness.started();
+        synchronized (listeners) {
+            for (Bound b : listeners) {
+                try {
+                    owners.get(b.definition()).listening(b.definition(), b.address());
+                } catch (RuntimeException e) {
+                    LOG.error("{}: listening hook failed", b.definition().protocol(), e);
+                }
+            }
+        }
         LOG.info(
                 "procgate started: {} listener(s), transport {}, data in {}",
                 listeners.size(),

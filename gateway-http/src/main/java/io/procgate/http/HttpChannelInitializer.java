@@ -4,36 +4,46 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of one HTTP connection: codec (bounded request line and headers), aggregator (a
- * small bound: health checks and scrapers send no body), idle close, the endpoints, the exception
- * handler. The core adds TLS in front when the listener has it.
+ * The pipeline of one HTTP connection: the connection limits, idle close, codec (bounded request
+ * line and headers), aggregator (bodies up to {@code gateway.http.max-body}, 400 beyond), chunked
+ * writes (log downloads), the endpoints, the exception handler. The core adds TLS in front when the
+ * listener has it. A console upgrade replaces the endpoints with a {@link ConsoleHandler}.
  */
 @Sharable
 final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     static final int MAX_INITIAL_LINE = 4096;
     static final int MAX_HEADER_SIZE = 8192;
-    static final int MAX_CONTENT = 8192;
-    static final int IDLE_SECONDS = 60;
+    static final String IDLE = "idle";
+    static final String ENDPOINTS = "endpoints";
+    static final String CONSOLE = "console";
 
     private final HttpRequestHandler handler;
+    private final ConnectionLimits limits;
+    private final HttpSettings settings;
 
-    HttpChannelInitializer(HttpRequestHandler handler) {
+    HttpChannelInitializer(HttpRequestHandler handler, ConnectionLimits limits, HttpSettings settings) {
         this.handler = handler;
+        this.limits = limits;
+        this.settings = settings;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!limits.admit(ch)) {
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
-        p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
-        p.addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CONTENT));
-        p.addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT));
-        p.addLast("endpoints", handler);
+        p.addLast(IDLE, new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, settings.maxBody()));
+        p.addLast("aggregator", new BodyLimitAggregator(settings.maxBody()));
+        p.addLast("chunked", new ChunkedWriteHandler());
+        p.addLast(ENDPOINTS, handler);
         p.addLast("errors", HttpExceptionHandler.INSTANCE);
     }
 }

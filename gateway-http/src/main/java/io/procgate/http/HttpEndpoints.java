@@ -19,8 +19,6 @@ final class HttpEndpoints {
     /** The content type of the Prometheus text exposition format. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    static final String PLAIN_TEXT = "text/plain; charset=utf-8";
-
     /** A response before HTTP framing. */
     record Answer(int status, String contentType, String body) {}
 
@@ -36,15 +34,15 @@ final class HttpEndpoints {
     Answer answer(String path) {
         switch (path) {
             case "/healthz":
-                return new Answer(200, PLAIN_TEXT, "ok\n");
+                return new Answer(200, HttpReplies.PLAIN_TEXT, "ok\n");
             case "/readyz":
                 Optional<String> reason = readiness.notReadyReason();
-                return reason.map(r -> new Answer(503, PLAIN_TEXT, "not ready: " + r + "\n"))
-                        .orElseGet(() -> new Answer(200, PLAIN_TEXT, "ready\n"));
+                return reason.map(r -> new Answer(503, HttpReplies.PLAIN_TEXT, "not ready: " + r + "\n"))
+                        .orElseGet(() -> new Answer(200, HttpReplies.PLAIN_TEXT, "ready\n"));
             case "/metrics":
                 return new Answer(200, PROMETHEUS_TEXT, prometheus.scrape());
             default:
-                return new Answer(404, PLAIN_TEXT, "not found; try /healthz, /readyz or /metrics\n");
+                return new Answer(404, HttpReplies.PLAIN_TEXT, "not found; try /healthz, /readyz or /metrics\n");
         }
     }
 }

@@ -36,6 +36,21 @@ public interface ProcessHost extends AutoCloseable {
      */
     CompletableFuture<StopResult> stop(String name);
 
+    /**
+     * Kills the whole process group at once with SIGKILL, skipping the stop command and the grace
+     * period (a hung server). Like {@link #stop}, it is not restarted by its supervisor. Completes
+     * as soon as the signal is sent.
+     */
+    CompletableFuture<StopResult> kill(String name);
+
+    /**
+     * Stops the named process gracefully (as {@link #stop}) if it runs, then starts it again with
+     * the command, owner and supervision of its last start. Completes once it has started again:
+     * {@link StartResult#failed} when the host never started that name in this run, {@link
+     * StartResult#exists} when it is just being started or restarted already.
+     */
+    CompletableFuture<StartResult> restart(String name);
+
     /** Completes when the named process is not running (at once if it is not). */
     CompletableFuture<Void> whenStopped(String name);
 

@@ -26,6 +26,14 @@ public record StartResult(Outcome outcome, long pid, String error) {
                 Outcome.REFUSED_ROOT, -1, "refusing to run a child as root (allow-root-children = false)");
     }
 
+    /** Why a restart of a name the host has not started in this run (only its history is known) fails. */
+    public static final String NEVER_STARTED = "not started in this run: nothing to start again";
+
+    /** Whether this is the answer to a restart of a name the host has not started in this run. */
+    public boolean neverStarted() {
+        return outcome == Outcome.FAILED && NEVER_STARTED.equals(error);
+    }
+
     public static StartResult failed(String error) {
         return new StartResult(Outcome.FAILED, -1, error);
     }

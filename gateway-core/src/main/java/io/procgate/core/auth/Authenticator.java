@@ -11,6 +11,14 @@ public interface Authenticator {
      */
     Optional<User> authenticate(String name, byte[] password);
 
+    /**
+     * Whether any user is configured (the web console offers a one-time admin link when none is).
+     * The default says yes, so that an authenticator that cannot tell opens no such door.
+     */
+    default boolean hasUsers() {
+        return true;
+    }
+
     /** A configured user by name, for peers identified otherwise (unix-socket credentials). */
     Optional<User> lookup(String name);
 }

@@ -55,6 +55,11 @@ public final class UserTableAuthenticator implements Authenticator {
     }
 
     @Override
+    public boolean hasUsers() {
+        return !table.users().isEmpty();
+    }
+
+    @Override
     public Optional<User> lookup(String name) {
         return name == null
                 ? Optional.empty()

@@ -17,6 +17,7 @@ import io.procgate.host.os.Passwd;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -316,6 +317,108 @@ public final class HostProcessControl implements ProcessControl {
         } catch (RuntimeException e) {
             LOG.error("attach to {} by {} failed", name, caller, e);
             audit("attach", caller, name, ControlStatus.UNKNOWN, null);
+            return Outcome.of(ControlStatus.UNKNOWN);
+        }
+    }
+
+    @Override
+    public List<ProcessStatus> statuses(Caller caller) {
+        try {
+            return host.list().stream()
+                    .filter(s -> mayAccess(caller, s))
+                    .sorted(Comparator.comparing(ProcessStatus::name))
+                    .toList();
+        } catch (RuntimeException e) {
+            LOG.error("statuses for {} failed", caller, e);
+            return List.of();
+        }
+    }
+
+    @Override
+    public CompletionStage<ControlStatus> forceKill(Caller caller, String name) {
+        try {
+            ControlStatus denied = check(caller, name);
+            if (denied != null) {
+                return done(audit("force-kill", caller, name, denied, null));
+            }
+            return host.kill(name).handle((result, error) -> {
+                if (error != null) {
+                    LOG.error("force-kill of {} by {} failed", name, caller, error);
+                    return audit("force-kill", caller, name, ControlStatus.UNKNOWN, null);
+                }
+                return audit(
+                        "force-kill",
+                        caller,
+                        name,
+                        result == StopResult.STOPPING ? ControlStatus.OK : ControlStatus.OFFLINE,
+                        null);
+            });
+        } catch (RuntimeException e) {
+            LOG.error("force-kill of {} by {} failed", name, caller, e);
+            return done(audit("force-kill", caller, name, ControlStatus.UNKNOWN, null));
+        }
+    }
+
+    @Override
+    public CompletionStage<ControlStatus> restart(Caller caller, String name) {
+        try {
+            if (!ProcessControl.isValidName(name)) {
+                return done(audit("restart", caller, name, ControlStatus.ERROR, "invalid name"));
+            }
+            Optional<Declaration> declared = declarations.find(name);
+            Optional<ProcessStatus> existing = host.status(name);
+            if (existing.isPresent() && !mayAccess(caller, existing.get())) {
+                return done(audit("restart", caller, name, ControlStatus.PERMISSION_DENIED, null));
+            }
+            if (declared.isPresent()) {
+                // Stop what runs, then start as declared now (the declaration may have changed).
+                return host.stop(name)
+                        .thenCompose(stopped -> host.whenStopped(name))
+                        .thenCompose(v -> startDeclared(caller, name, declared.get()))
+                        .exceptionally(error -> {
+                            LOG.error("restart of {} by {} failed", name, caller, error);
+                            return ControlStatus.UNKNOWN;
+                        });
+            }
+            if (existing.isEmpty()) {
+                return done(audit("restart", caller, name, ControlStatus.OFFLINE, null));
+            }
+            return host.restart(name).handle((result, error) -> {
+                if (error == null && result.neverStarted()) {
+                    return audit("restart", caller, name, ControlStatus.OFFLINE, "not started in this run");
+                }
+                try {
+                    return audit("restart", caller, name, startStatus(caller, name, result, error), null);
+                } catch (RuntimeException e) {
+                    LOG.error("restart of {} by {} failed", name, caller, e);
+                    return ControlStatus.UNKNOWN;
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("restart of {} by {} failed", name, caller, e);
+            return done(audit("restart", caller, name, ControlStatus.UNKNOWN, null));
+        }
+    }
+
+    @Override
+    public Outcome<Subscription> watch(Caller caller, String name, LineSubscriber subscriber) {
+        try {
+            ControlStatus denied = check(caller, name);
+            Optional<Declaration> declared = declarations.find(name);
+            if (denied == ControlStatus.OFFLINE && declared.isPresent()) {
+                // declared, never run: its console waits for its first line
+                denied = mayAccess(caller, declared.get().owner()) ? null : ControlStatus.PERMISSION_DENIED;
+            }
+            if (denied != null) {
+                audit("watch", caller, name, denied, null);
+                return Outcome.of(denied);
+            }
+            Subscription subscription = host.subscribe(name, subscriber);
+            audit("watch", caller, name, ControlStatus.OK, null);
+            return Outcome.ok(subscription);
+        } catch (RuntimeException e) {
+            LOG.error("watch of {} by {} failed", name, caller, e);
+            audit("watch", caller, name, ControlStatus.UNKNOWN, null);
             return Outcome.of(ControlStatus.UNKNOWN);
         }
     }

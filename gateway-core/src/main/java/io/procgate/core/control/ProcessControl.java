@@ -54,4 +54,26 @@ public interface ProcessControl {
 
     /** Subscribes to a running process's output. OFFLINE if it is not running. */
     Outcome<Subscription> attach(Caller caller, String name, LineSubscriber subscriber);
+
+    /** Every process the caller may see, running or not (an admin: all), sorted by name. */
+    List<ProcessStatus> statuses(Caller caller);
+
+    /**
+     * Kills the process group at once with SIGKILL (no stop command, no grace). OK, OFFLINE (not
+     * running), PERMISSION_DENIED, ERROR.
+     */
+    CompletionStage<ControlStatus> forceKill(Caller caller, String name);
+
+    /**
+     * A graceful stop if it runs, then a start: a declared name as declared, any other with the
+     * command, owner and supervision of its last start. OK, OFFLINE (neither declared nor started
+     * in this run), EXISTS (being started already), PERMISSION_DENIED, ERROR, UNKNOWN.
+     */
+    CompletionStage<ControlStatus> restart(Caller caller, String name);
+
+    /**
+     * Subscribes to a process's output whether it runs now or not, across its later runs (a console
+     * that stays open over restarts). OFFLINE if the name was never known, PERMISSION_DENIED, ERROR.
+     */
+    Outcome<Subscription> watch(Caller caller, String name, LineSubscriber subscriber);
 }

@@ -174,6 +174,16 @@ final class MeteredProcessHost implements ProcessHost {
     }
 
     @Override
+    public CompletableFuture<StopResult> kill(String name) {
+        return delegate.kill(name);
+    }
+
+    @Override
+    public CompletableFuture<StartResult> restart(String name) {
+        return delegate.restart(name);
+    }
+
+    @Override
     public CompletableFuture<Void> whenStopped(String name) {
         return delegate.whenStopped(name);
     }

@@ -1,5 +1,6 @@
 package io.procgate.core.spi;
 
+import java.net.SocketAddress;
 import java.util.List;
 
 /**
@@ -24,6 +25,13 @@ public interface ProtocolPlugin {
      *     one clear line when the configuration is invalid
      */
     List<ListenerDefinition> listeners(PluginContext context);
+
+    /**
+     * The gateway has started: {@code definition}, one of this plugin's listeners, is bound to
+     * {@code bound} (the real port when the configuration said 0) and accepting. Called once per
+     * listener, after the process host is ready. The default does nothing.
+     */
+    default void listening(ListenerDefinition definition, SocketAddress bound) {}
 
     /**
      * The gateway is stopping: called once, after the listeners have closed and before the process

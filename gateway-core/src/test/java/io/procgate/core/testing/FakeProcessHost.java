@@ -88,6 +88,21 @@ public class FakeProcessHost implements ProcessHost {
     }
 
     @Override
+    public CompletableFuture<StopResult> kill(String name) {
+        return stop(name);
+    }
+
+    @Override
+    public synchronized CompletableFuture<StartResult> restart(String name) {
+        ProcessStatus s = statuses.get(name);
+        if (s == null) {
+            return CompletableFuture.completedFuture(StartResult.failed(StartResult.NEVER_STARTED));
+        }
+        stop(name);
+        return start(name, specs.get(name), s.owner());
+    }
+
+    @Override
     public CompletableFuture<Void> whenStopped(String name) {
         return CompletableFuture.completedFuture(null);
     }

@@ -172,6 +172,23 @@ public final class EpollProcessHost implements ProcessHost {
     }
 
     @Override
+    public CompletableFuture<StopResult> kill(String name) {
+        return known(name)
+                .map(ManagedProcess::kill)
+                .orElseGet(() -> CompletableFuture.completedFuture(StopResult.NOT_RUNNING));
+    }
+
+    @Override
+    public CompletableFuture<StartResult> restart(String name) {
+        if (closed) {
+            return CompletableFuture.completedFuture(StartResult.failed("the gateway is stopping"));
+        }
+        return known(name)
+                .map(ManagedProcess::restart)
+                .orElseGet(() -> CompletableFuture.completedFuture(StartResult.failed(StartResult.NEVER_STARTED)));
+    }
+
+    @Override
     public CompletableFuture<Void> whenStopped(String name) {
         return known(name).map(ManagedProcess::whenStopped).orElseGet(() -> CompletableFuture.completedFuture(null));
     }

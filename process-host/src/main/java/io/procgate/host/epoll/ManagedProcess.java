@@ -99,6 +99,8 @@ final class ManagedProcess {
     private ScheduledFuture<?> pendingRestart;
     private boolean hostClosing;
     private boolean stopWhenStarted;
+    /** A restart waits for the current run to end. */
+    private boolean restartPending;
 
     ManagedProcess(
             String name,
@@ -342,6 +344,59 @@ final class ManagedProcess {
             terminate(group, target);
         }
         return StopResult.STOPPING;
+    }
+
+    CompletableFuture<StopResult> kill() {
+        CompletableFuture<StopResult> result = new CompletableFuture<>();
+        loop.execute(() -> result.complete(killOnLoop()));
+        return result;
+    }
+
+    private StopResult killOnLoop() {
+        if (state == ProcessState.STARTING || state == ProcessState.BACKOFF || run == null) {
+            return stopOnLoop(); // nothing to signal yet: the same as a stop
+        }
+        stopRequested = true;
+        state = ProcessState.STOPPING;
+        long group = run.process().pid();
+        LOG.info("{}: killing process group {} at once (SIGKILL)", name, group);
+        groups.signal(group, Signals.SIGKILL);
+        groups.remove(group);
+        return StopResult.STOPPING;
+    }
+
+    CompletableFuture<StartResult> restart() {
+        CompletableFuture<StartResult> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (spec == null) {
+                result.complete(StartResult.failed(StartResult.NEVER_STARTED));
+                return;
+            }
+            if (state == ProcessState.STARTING || restartPending) {
+                result.complete(StartResult.exists());
+                return;
+            }
+            ProcessSpec again = spec;
+            Supervision sameSupervision = supervision;
+            String sameOwner = runOwner;
+            if (!state.isAlive()) {
+                start(again, sameOwner, sameSupervision).thenAccept(result::complete);
+                return;
+            }
+            restartPending = true;
+            stopOnLoop();
+            stopped.whenCompleteAsync(
+                    (v, e) -> {
+                        restartPending = false;
+                        if (hostClosing) {
+                            result.complete(StartResult.failed("the gateway is stopping"));
+                            return;
+                        }
+                        start(again, sameOwner, sameSupervision).thenAccept(result::complete);
+                    },
+                    loop);
+        });
+        return result;
     }
 
     /** SIGTERM to the group now, SIGKILL to whatever of it is left after the grace period. */

@@ -1,0 +1,98 @@
+package io.procgate.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.procgate.host.ExitStatus;
+import io.procgate.host.ProcessStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The server-to-client frames of the console WebSocket (docs/web.md, "Console"), one JSON text frame
+ * per event: {@code line}, {@code missed}, {@code state} and {@code error} (the answer to an input
+ * frame that could not be used). A {@code stats} frame belongs here too once the host measures its
+ * children.
+ */
+final class ConsoleFrames {
+    private ConsoleFrames() {}
+
+    /** {@code {"t":"line","n":N,"text":"..."}}; {@code content} is read, not retained. */
+    static TextWebSocketFrame line(ByteBufAllocator alloc, long n, ByteBuf content) {
+        String text = SliceLines.text(content);
+        return write(alloc, text.length() + 32, g -> {
+            g.writeStringField("t", "line");
+            g.writeNumberField("n", n);
+            g.writeStringField("text", text);
+        });
+    }
+
+    /** {@code {"t":"missed","from":A,"to":B}}. */
+    static TextWebSocketFrame missed(ByteBufAllocator alloc, long from, long to) {
+        return write(alloc, 48, g -> {
+            g.writeStringField("t", "missed");
+            g.writeNumberField("from", from);
+            g.writeNumberField("to", to);
+        });
+    }
+
+    /** {@code {"t":"state","state":"...","pid":P?,"exit":C?,"signal":"SIG..."?}} as the process list shows it. */
+    static TextWebSocketFrame state(ByteBufAllocator alloc, ProcessStatus status) {
+        return write(alloc, 96, g -> {
+            g.writeStringField("t", "state");
+            g.writeStringField("state", status.state().wireName());
+            if (status.running() && status.pid() > 0) {
+                g.writeNumberField("pid", status.pid());
+            }
+            ExitStatus exit = status.lastExit();
+            if (!status.running() && exit != null) {
+                if (exit.killedBySignal()) {
+                    g.writeStringField("signal", exit.signalName());
+                } else {
+                    g.writeNumberField("exit", exit.code());
+                }
+            }
+            g.writeNumberField("lines", status.nextLine());
+        });
+    }
+
+    /** The state of a declared process that has not run. */
+    static TextWebSocketFrame neverRun(ByteBufAllocator alloc) {
+        return write(alloc, 48, g -> {
+            g.writeStringField("t", "state");
+            g.writeStringField("state", "exited");
+            g.writeNumberField("lines", 0);
+        });
+    }
+
+    /** {@code {"t":"error","error":"...","result":"..."?}}. */
+    static TextWebSocketFrame error(ByteBufAllocator alloc, String message, String result) {
+        return write(alloc, message.length() + 48, g -> {
+            g.writeStringField("t", "error");
+            g.writeStringField("error", message);
+            if (result != null) {
+                g.writeStringField("result", result);
+            }
+        });
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static TextWebSocketFrame write(ByteBufAllocator alloc, int sizeHint, Fields fields) {
+        ByteBuf buf = alloc.buffer(sizeHint);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(buf);
+                JsonGenerator g = Json.MAPPER.getFactory().createGenerator((java.io.OutputStream) out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            buf.release();
+            throw new UncheckedIOException(e);
+        }
+        return new TextWebSocketFrame(buf);
+    }
+}

@@ -1,0 +1,30 @@
+package io.procgate.http;
+
+/** Client-chosen text in a log line: quoted, control characters escaped, at most 200 characters. */
+final class LogText {
+    private static final int MAX_SHOWN = 200;
+
+    private LogText() {}
+
+    static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_SHOWN) + 5).append('"');
+        int shown = Math.min(s.length(), MAX_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (shown < s.length()) {
+            out.append("...");
+        }
+        return out.append('"').toString();
+    }
+}

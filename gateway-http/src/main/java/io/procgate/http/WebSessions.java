@@ -1,0 +1,131 @@
+package io.procgate.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.procgate.core.auth.User;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The web sessions of one HTTP listener, in memory only (a gateway restart logs everyone out):
+ * created by a login, found by the {@code procgate_session} cookie, ended by logout or after
+ * {@code gateway.http.session-idle-timeout} without a request ({@link #expire}, run periodically).
+ * Ending a session closes its consoles with 1008. Also counts open consoles per user, for {@code
+ * gateway.http.max-consoles-per-user}. Thread-safe.
+ */
+final class WebSessions {
+    /** 256 bits: session ids and CSRF tokens cannot be guessed. */
+    private static final int TOKEN_BYTES = 32;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, WebSession> byId = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> consolesPerUser = new ConcurrentHashMap<>();
+    private final long idleNanos;
+    private final int maxConsolesPerUser;
+    private final LongSupplier clock;
+
+    WebSessions(Duration idleTimeout, int maxConsolesPerUser) {
+        this(idleTimeout, maxConsolesPerUser, System::nanoTime);
+    }
+
+    WebSessions(Duration idleTimeout, int maxConsolesPerUser, LongSupplier clock) {
+        this.idleNanos = idleTimeout.toNanos();
+        this.maxConsolesPerUser = maxConsolesPerUser;
+        this.clock = clock;
+    }
+
+    /** A fresh unguessable token (URL- and cookie-safe). */
+    String newToken() {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    WebSession create(User user) {
+        WebSession session = new WebSession(newToken(), newToken(), user, clock.getAsLong());
+        byId.put(session.id(), session);
+        return session;
+    }
+
+    /** The live session of {@code id}, marked as used now; empty if unknown, ended or expired. */
+    Optional<WebSession> use(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        WebSession session = byId.get(id);
+        if (session == null) {
+            return Optional.empty();
+        }
+        long now = clock.getAsLong();
+        if (now - session.lastUsedNanos() > idleNanos) {
+            end(session, "session expired");
+            return Optional.empty();
+        }
+        session.touch(now);
+        return Optional.of(session);
+    }
+
+    /** Ends {@code session} (logout): its consoles are closed with 1008. */
+    void end(WebSession session, String reason) {
+        session.end();
+        byId.remove(session.id(), session);
+        for (Channel console : session.consoles()) {
+            closePolicy(console, reason);
+        }
+    }
+
+    /** Ends every session idle past the timeout. */
+    void expire() {
+        long now = clock.getAsLong();
+        for (WebSession session : byId.values()) {
+            if (now - session.lastUsedNanos() > idleNanos) {
+                end(session, "session expired");
+            }
+        }
+    }
+
+    /** Ends every session (the gateway stops). */
+    void endAll(String reason) {
+        for (WebSession session : byId.values()) {
+            end(session, reason);
+        }
+    }
+
+    /**
+     * Counts a console of {@code session}'s user, if under the limit.
+     *
+     * @return false when the user has {@code max-consoles-per-user} open already
+     */
+    boolean openConsole(WebSession session, Channel console) {
+        AtomicInteger count = consolesPerUser.computeIfAbsent(session.user().name(), u -> new AtomicInteger());
+        if (count.incrementAndGet() > maxConsolesPerUser) {
+            count.decrementAndGet();
+            return false;
+        }
+        session.consoles().add(console);
+        console.closeFuture().addListener(f -> {
+            session.consoles().remove(console);
+            count.decrementAndGet();
+        });
+        if (session.ended()) {
+            closePolicy(console, "session ended");
+        }
+        return true;
+    }
+
+    int sessionCount() {
+        return byId.size();
+    }
+
+    private static void closePolicy(Channel console, String reason) {
+        console.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION.code(), reason))
+                .addListener(f -> console.close());
+    }
+}
