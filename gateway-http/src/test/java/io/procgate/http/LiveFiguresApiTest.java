@@ -88,6 +88,13 @@ class LiveFiguresApiTest {
         assertThat(stats.get("cpu").asDouble()).isBetween(0.0, 1.3);
         assertThat(stats.get("uptime").asLong()).isBetween(0L, (long) host.uptimeSeconds() + 1);
 
+        String metrics = c.get("/metrics").body();
+        assertThat(metrics)
+                .containsPattern("(?m)^procgate_process_cpu_seconds_total\\{process=\"hog\"\\} \\d")
+                .containsPattern("(?m)^procgate_process_resident_memory_bytes\\{process=\"hog\"\\} \\d")
+                .contains("procgate_schedule_next_run_seconds{action=\"restart\",process=\"hog\"} ")
+                .contains("procgate_schedule_next_run_seconds{action=\"command\",process=\"hog\"} ");
+
         WebClient.Console console = c.console("/api/processes/hog/console");
         JsonNode frame = console.next("stats");
         assertThat(frame.get("rss").asLong()).isGreaterThan(50 * MIB);
@@ -134,5 +141,6 @@ class LiveFiguresApiTest {
         assertThat(view.get("signal").asText()).isEqualTo("SIGKILL");
         assertThat(view.get("reason").asText()).isEqualTo("memory limit");
         assertThat(view.get("schedules")).isEmpty();
+        assertThat(c.get("/metrics").body()).contains("procgate_process_limit_kills_total{process=\"leak\"} 1.0");
     }
 }
