@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.procgate.core.auth.User;
+import io.procgate.core.control.Caller;
+import io.procgate.core.control.ControlStatus;
 import io.procgate.core.testing.LogCapture;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.ProcessStatus;
@@ -61,12 +64,19 @@ class ProcessFiguresMetricsTest {
         assumeThat(Cgroups.detect().offersAll())
                 .as("this machine offers memory, cpu and pids cgroup controllers")
                 .isTrue();
-        String processes = "processes.leak { autostart = true, limits { memory = 64 MiB },"
+        String processes = "processes.leak { limits { memory = 64 MiB },"
                 + " command = \"perl -e '$x = q(a); $x x= 200*1024*1024; sleep 60'\" }";
         try (LogCapture logs = LogCapture.start();
                 Gateway gateway = Gateway.start(GatewayConfig.parse(config(processes)))) {
+            // A counter counts in the registries present when it counts: add this one before the start.
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             gateway.metrics().registry().add(meters);
+            Caller admin = new Caller(new User("admin", null, true, null), null, "test", false);
+            assertThat(gateway.processes()
+                            .start(admin, "leak", "", null)
+                            .toCompletableFuture()
+                            .join())
+                    .isEqualTo(ControlStatus.OK);
             await().atMost(WAIT)
                     .until(() -> gateway.host()
                             .status("leak")

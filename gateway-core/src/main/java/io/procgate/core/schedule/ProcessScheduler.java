@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -68,6 +69,11 @@ public final class ProcessScheduler implements AutoCloseable {
     private final Map<String, Instant> lastRuns = new HashMap<>();
 
     private final Map<List<String>, Gauge> gauges = new HashMap<>();
+    /**
+     * The next run (Unix seconds) by process and action, for the gauges: read without this
+     * object's lock, since a scrape holds the registry's while the scheduler may be registering.
+     */
+    private final Map<List<String>, Double> nextRuns = new ConcurrentHashMap<>();
 
     private record JobKey(String process, ScheduleEntry entry, ZoneId zone) {}
 
@@ -244,10 +250,15 @@ public final class ProcessScheduler implements AutoCloseable {
     }
 
     private void updateGauges() {
-        Map<List<String>, Boolean> present = new HashMap<>();
+        Map<List<String>, Double> present = new HashMap<>();
         for (Job job : jobs.values()) {
-            present.put(List.of(job.key.process(), job.key.entry().action().configName()), true);
+            List<String> tags =
+                    List.of(job.key.process(), job.key.entry().action().configName());
+            double next = job.next == null ? Double.NaN : job.next.toEpochMilli() / 1000.0;
+            present.merge(tags, next, (a, b) -> Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.min(a, b));
         }
+        nextRuns.putAll(present);
+        nextRuns.keySet().retainAll(present.keySet());
         gauges.entrySet().removeIf(e -> {
             if (!present.containsKey(e.getKey())) {
                 registry.remove(e.getValue());
@@ -258,26 +269,13 @@ public final class ProcessScheduler implements AutoCloseable {
         for (List<String> tags : present.keySet()) {
             gauges.computeIfAbsent(
                     tags,
-                    t -> Gauge.builder(GAUGE, this, s -> s.nextRunSeconds(t.get(0), t.get(1)))
+                    t -> Gauge.builder(GAUGE, nextRuns, m -> m.getOrDefault(t, Double.NaN))
                             .description("Unix time of the next scheduled run of the process and action")
                             .baseUnit("seconds")
                             .tag("process", t.get(0))
                             .tag("action", t.get(1))
                             .register(registry));
         }
-    }
-
-    private synchronized double nextRunSeconds(String process, String action) {
-        double next = Double.NaN;
-        for (Job job : jobs.values()) {
-            if (job.next != null
-                    && job.key.process().equals(process)
-                    && job.key.entry().action().configName().equals(action)) {
-                double seconds = job.next.toEpochMilli() / 1000.0;
-                next = Double.isNaN(next) ? seconds : Math.min(next, seconds);
-            }
-        }
-        return next;
     }
 
     @Override

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -529,10 +530,14 @@ final class ManagedProcess {
             LOG.warn("{}: cgroups {} still hold processes; left in place", name, group.directories());
             return;
         }
-        loop.schedule(
-                () -> removeCgroupWhenEmpty(group, attemptsLeft - 1),
-                CGROUP_REMOVE_RETRY_MILLIS,
-                TimeUnit.MILLISECONDS);
+        try {
+            loop.schedule(
+                    () -> removeCgroupWhenEmpty(group, attemptsLeft - 1),
+                    CGROUP_REMOVE_RETRY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The loops are stopping: the host's close removes what is left (Cgroups.close).
+        }
     }
 
     /** The sampler's view of one run: its figures are kept and fanned out on the loop while it runs. */
