@@ -50,6 +50,9 @@ public final class StatsSampler implements AutoCloseable {
 
     /** Sums over one group's members during a scan. */
     private static final class Sum {
+        /** When the last member's CPU time was read: the rate is over the time between two reads. */
+        long readNanos;
+
         long ticks;
         long rssPages;
         int threads;
@@ -100,13 +103,14 @@ public final class StatsSampler implements AutoCloseable {
             return; // nothing runs: no scan of /proc
         }
         Map<Long, Sum> sums = scan(wanted);
-        long now = System.nanoTime();
         for (Target t : wanted.values()) {
             Sum sum = sums.get(t.processGroup());
             if (sum == null) {
                 continue; // the group has just gone; its exit is on its way
             }
-            t.publish(figures(t, sum, now));
+            // The time of the read, not of the end of the scan: on a busy machine a scan can
+            // take long, and the next interval would then be measured short.
+            t.publish(figures(t, sum, sum.readNanos));
         }
     }
 
@@ -119,6 +123,7 @@ public final class StatsSampler implements AutoCloseable {
                     continue;
                 }
                 Sum sum = sums.computeIfAbsent(stat.processGroup(), g -> new Sum());
+                sum.readNanos = System.nanoTime();
                 sum.ticks += stat.cpuTicks();
                 sum.rssPages += stat.rssPages();
                 sum.threads += stat.threads();
