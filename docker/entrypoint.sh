@@ -12,6 +12,8 @@
 #   PROCGATE_DATA_DIR     the data directory; gateway.conf reads it too (/var/lib/procgate)
 #   JAVA_OPTS             extra JVM options              (-XX:MaxRAMPercentage=75)
 #   JAVA                  the java command               (java)
+#   PROCGATE_NATIVE_DIR   Netty's epoll library, unpacked (/opt/procgate/native); put on
+#                         java.library.path when it exists, so nothing is unpacked into /tmp
 #   PROCGATE_HEALTH_HOST, PROCGATE_HEALTH_PORT, PROCGATE_HEALTH_PATH   what healthcheck asks
 #                         (127.0.0.1, 9100, /healthz)
 set -euo pipefail
@@ -22,6 +24,10 @@ data_dir="${PROCGATE_DATA_DIR:-/var/lib/procgate}"
 java="${JAVA:-java}"
 # JDK 22+ warns about JNI without the first flag; both are accepted by JDK 17.
 jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading)
+native_dir="${PROCGATE_NATIVE_DIR:-/opt/procgate/native}"
+if [[ -d "$native_dir" ]]; then
+  jvm_flags+=("-Djava.library.path=$native_dir")
+fi
 
 die() {
   echo "procgate-entrypoint: $*" >&2

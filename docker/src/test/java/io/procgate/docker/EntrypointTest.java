@@ -155,7 +155,8 @@ class EntrypointTest {
                 assertThat(c.command("game", "say hello from the test")).isEqualTo("OK");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> c.cat("game", 0).contains("[Chat] hello from the test\n"));
-                assertThat(c.cat("game", 0)).startsWith("[Server] starting on port 25565\n[Server] ready\n");
+                assertThat(c.cat("game", 0))
+                        .startsWith("[Server] starting on port 25565\n[Server] loading world\n[Server] ready\n");
             }
             if (hasPlugin("tcpr")) {
                 try (Socket s = new Socket("127.0.0.1", gateway.port("tcpr"))) {

@@ -61,11 +61,14 @@ final class ImageFiles {
         return ports;
     }
 
-    /** The container ports compose.yaml publishes ({@code "HOST:CONTAINER"} entries). */
+    /**
+     * The container ports compose.yaml publishes ({@code "[IP:]HOST:CONTAINER"} entries, HOST a
+     * number or {@code ${VARIABLE:-NUMBER}}).
+     */
     static Set<Integer> published() {
         Set<Integer> ports = new TreeSet<>();
-        Matcher m =
-                Pattern.compile("(?m)^\\s*-\\s*\"(?:[\\d.]+:)?\\d+:(\\d+)\"").matcher(Repo.read(COMPOSE));
+        Matcher m = Pattern.compile("(?m)^\\s*-\\s*\"(?:[\\d.]+:)?(?:\\d+|\\$\\{\\w+:-\\d+}):(\\d+)\"")
+                .matcher(Repo.read(COMPOSE));
         while (m.find()) {
             ports.add(Integer.parseInt(m.group(1)));
         }

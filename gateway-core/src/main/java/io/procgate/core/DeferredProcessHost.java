@@ -10,6 +10,7 @@ import io.procgate.host.StdinResult;
 import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +20,24 @@ import java.util.concurrent.CompletableFuture;
  * before the real host opens the data directory (so that a second gateway that cannot bind its
  * ports never touches the first one's histories), and get this stand-in, which delegates once the
  * host is set. No connection is accepted before that.
+ *
+ * <p>A subscription made before the host is set (a plugin that watches a process from the start,
+ * such as the Agones link) is kept and attached when the host is set, before any configured process
+ * starts, so that it sees the first run's start and every line of it.
  */
 final class DeferredProcessHost implements ProcessHost {
     private volatile ProcessHost target;
+    /** Subscriptions made before {@link #set}; guarded by this object. */
+    private final List<EarlySubscription> early = new ArrayList<>();
 
     void set(ProcessHost host) {
-        this.target = host;
+        synchronized (this) {
+            this.target = host;
+            for (EarlySubscription s : early) {
+                s.attach(host);
+            }
+            early.clear();
+        }
     }
 
     ProcessHost target() {
@@ -87,7 +100,47 @@ final class DeferredProcessHost implements ProcessHost {
 
     @Override
     public Subscription subscribe(String name, LineSubscriber subscriber) {
-        return target().subscribe(name, subscriber);
+        synchronized (this) {
+            if (target == null) {
+                EarlySubscription s = new EarlySubscription(name, subscriber);
+                early.add(s);
+                return s;
+            }
+        }
+        return target.subscribe(name, subscriber);
+    }
+
+    /** A subscription waiting for the host; guarded by the enclosing host's lock. */
+    private final class EarlySubscription implements Subscription {
+        private final String name;
+        private final LineSubscriber subscriber;
+        private Subscription attached;
+        private boolean closed;
+
+        EarlySubscription(String name, LineSubscriber subscriber) {
+            this.name = name;
+            this.subscriber = subscriber;
+        }
+
+        void attach(ProcessHost host) {
+            attached = host.subscribe(name, subscriber);
+        }
+
+        @Override
+        public void close() {
+            Subscription toClose;
+            synchronized (DeferredProcessHost.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                early.remove(this);
+                toClose = attached;
+            }
+            if (toClose != null) {
+                toClose.close();
+            }
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.procgate.core.control.Caller;
 import io.procgate.core.control.ProcessControl;
 import java.util.List;
@@ -28,6 +29,9 @@ import java.util.Map;
 final class ConsoleUpgrade {
     /** The close code for a user over {@code max-consoles-per-user} (4000-4999: application codes). */
     static final int TOO_MANY_CONSOLES = 4429;
+
+    /** Flushes that may be merged into one write to the socket (a line each). */
+    static final int FLUSHES_PER_SYSCALL = 256;
 
     private final HttpSettings settings;
     private final WebSessions sessions;
@@ -78,6 +82,11 @@ final class ConsoleUpgrade {
         }
         p.replace(ctx.name(), HttpChannelInitializer.CONSOLE, console);
         p.addBefore(HttpChannelInitializer.CONSOLE, "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrame()));
+        // A chatty process means a flush per line per console: let a loop's batch share one.
+        p.addBefore(
+                HttpChannelInitializer.CONSOLE,
+                "flush-consolidation",
+                new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true));
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (!f.isSuccess()) {
                 ctx.channel().close();
