@@ -36,6 +36,9 @@ import io.procgate.core.net.BindAddress;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.net.SocketErrors;
 import io.procgate.core.net.TlsSettings;
+import io.procgate.core.schedule.ProcessScheduler;
+import io.procgate.core.schedule.ScheduleEntry;
+import io.procgate.core.schedule.ScheduledRun;
 import io.procgate.core.spi.ListenerDefinition;
 import io.procgate.core.spi.PluginContext;
 import io.procgate.core.spi.ProtocolPlugin;
@@ -46,10 +49,12 @@ import io.procgate.host.os.Passwd;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,6 +114,10 @@ public final class Gateway implements AutoCloseable {
     private final DeferredProcessHost deferredHost = new DeferredProcessHost();
     /** The host without the meters' wrapper: for the gateway's own line subscriptions. */
     private final DeferredProcessHost unmeteredHost = new DeferredProcessHost();
+    /** The clock schedules run by (the system's; tests put it where a run is seconds away). */
+    private final Clock clock;
+    /** Runs {@code gateway.processes.*.schedules}; null until the host is up. */
+    private ProcessScheduler scheduler;
 
     private DataDirLock dataDirLock;
     /** Meters of the JVM, the protocols and the processes; exported by the http plugin. */
@@ -123,8 +132,9 @@ public final class Gateway implements AutoCloseable {
     /** A bound listener. */
     private record Bound(ListenerDefinition definition, Channel channel, SocketAddress address) {}
 
-    private Gateway(GatewaySettings settings) {
+    private Gateway(GatewaySettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.current = settings;
         this.transport = Transports.choose(settings.transport());
         this.authenticator = new UserTableAuthenticator(hasher, settings.users().values());
@@ -148,10 +158,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     static Gateway start(Config config, HostFactory hostFactory) {
+        return start(config, hostFactory, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Config)}, with schedules run by {@code clock}. */
+    static Gateway start(Config config, HostFactory hostFactory, Clock clock) {
         Config full = config.withFallback(GatewayConfig.reference()).resolve();
         GatewaySettings settings = GatewayConfig.validate(full);
         List<ProtocolPlugin> plugins = Plugins.load();
-        Gateway gateway = new Gateway(settings);
+        Gateway gateway = new Gateway(settings, clock);
         try {
             gateway.run(full, plugins, hostFactory);
             return gateway;
@@ -233,6 +248,8 @@ public final class Gateway implements AutoCloseable {
             listeners.forEach(b -> b.channel().config().setAutoRead(true));
         }
         configured.apply(settings);
+        scheduler = new ProcessScheduler(control, deferredHost, clock, metrics.registry());
+        scheduler.apply(schedulesOf(settings), settings.timeZone());
         readiness.started();
         synchronized (listeners) {
             for (Bound b : listeners) {
@@ -248,6 +265,12 @@ public final class Gateway implements AutoCloseable {
                 listeners.size(),
                 transport.name().toLowerCase(java.util.Locale.ROOT),
                 settings.dataDir().toAbsolutePath());
+    }
+
+    private static Map<String, List<ScheduleEntry>> schedulesOf(GatewaySettings settings) {
+        Map<String, List<ScheduleEntry>> out = new TreeMap<>();
+        settings.processes().values().forEach(p -> out.put(p.name(), p.schedules()));
+        return out;
     }
 
     private Bound bind(ListenerDefinition definition) {
@@ -355,6 +378,11 @@ public final class Gateway implements AutoCloseable {
         return settings;
     }
 
+    /** The schedules in force (those of the start, then of each reload). */
+    public ProcessScheduler schedules() {
+        return scheduler;
+    }
+
     /** The gateway's meters (JVM, protocols, processes). */
     public GatewayMetrics metrics() {
         return metrics;
@@ -382,6 +410,9 @@ public final class Gateway implements AutoCloseable {
         control.setDefaultRunAs(next.defaultRunAs());
         if (configured != null) {
             configured.apply(next);
+        }
+        if (scheduler != null) {
+            scheduler.apply(schedulesOf(next), next.timeZone());
         }
         current = next;
         LOG.info(
@@ -415,6 +446,9 @@ public final class Gateway implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("{}: stopping failed", plugin.name(), e);
             }
+        }
+        if (scheduler != null) {
+            scheduler.close();
         }
         if (host != null) {
             try {
@@ -502,6 +536,12 @@ public final class Gateway implements AutoCloseable {
         @Override
         public Map<String, ProcessSettings> declaredProcesses() {
             return current.processes();
+        }
+
+        @Override
+        public List<ScheduledRun> schedules(String process) {
+            ProcessScheduler s = scheduler;
+            return s == null ? List.of() : s.of(process);
         }
     }
 }

@@ -6,15 +6,16 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.procgate.host.ExitStatus;
+import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * The server-to-client frames of the console WebSocket (docs/web.md, "Console"), one JSON text frame
- * per event: {@code line}, {@code missed}, {@code state} and {@code error} (the answer to an input
- * frame that could not be used). A {@code stats} frame belongs here too once the host measures its
- * children.
+ * per event: {@code line}, {@code missed}, {@code state}, {@code stats} (the live figures, every
+ * {@code gateway.stats-interval} while the process runs) and {@code error} (the answer to an input
+ * frame that could not be used).
  */
 final class ConsoleFrames {
     private ConsoleFrames() {}
@@ -53,8 +54,23 @@ final class ConsoleFrames {
                 } else {
                     g.writeNumberField("exit", exit.code());
                 }
+                if (exit.reason() != null) {
+                    g.writeStringField("reason", exit.reason());
+                }
             }
             g.writeNumberField("lines", status.nextLine());
+        });
+    }
+
+    /** {@code {"t":"stats","cpu":CORES,"rss":BYTES,"threads":N,"fds":N,"uptime":SECONDS}}, as the process view's. */
+    static TextWebSocketFrame stats(ByteBufAllocator alloc, ProcessStats stats) {
+        return write(alloc, 112, g -> {
+            g.writeStringField("t", "stats");
+            g.writeNumberField("cpu", ProcessViews.roundedCores(stats.cpu()));
+            g.writeNumberField("rss", stats.rssBytes());
+            g.writeNumberField("threads", stats.threads());
+            g.writeNumberField("fds", stats.fds());
+            g.writeNumberField("uptime", (long) stats.uptimeSeconds());
         });
     }
 

@@ -22,6 +22,7 @@ import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.Subscription;
 import java.io.IOException;
@@ -152,6 +153,11 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             public void onExit(ExitStatus status) {
                 onLoop(ConsoleHandler.this::checkState);
             }
+
+            @Override
+            public void onStats(ProcessStats stats) {
+                onLoop(() -> sendStats(stats));
+            }
         };
     }
 
@@ -195,6 +201,17 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             pending.addAndGet(-size);
             announceDropped();
         });
+    }
+
+    /**
+     * The live figures, when the socket takes them: a figure that cannot be written now is dropped,
+     * the next interval brings a fresh one (they do not count toward the console's buffer).
+     */
+    private void sendStats(ProcessStats stats) {
+        Channel ch = channel;
+        if (ch != null && ch.isActive() && ch.isWritable()) {
+            ch.writeAndFlush(ConsoleFrames.stats(ch.alloc(), stats));
+        }
     }
 
     /** Lines were dropped and none has followed: say so once nothing of ours is queued. */

@@ -50,7 +50,7 @@ public final class HttpPlugin implements ProtocolPlugin {
         HttpReplies replies = new HttpReplies(context.protocolMetrics());
         sessions = new WebSessions(settings.sessionIdleTimeout(), settings.maxConsolesPerUser());
         search = new HistorySearch(context.processes());
-        ProcessViews views = new ProcessViews(context.processes(), context::declaredProcesses);
+        ProcessViews views = new ProcessViews(context.processes(), context::declaredProcesses, context::schedules);
         ConsoleUpgrade consoles = new ConsoleUpgrade(settings, sessions, context.processes());
         ApiHandler api = new ApiHandler(
                 sessions,

@@ -7,12 +7,16 @@ import io.procgate.core.control.Caller;
 import io.procgate.core.control.ControlStatus;
 import io.procgate.core.control.Outcome;
 import io.procgate.core.control.ProcessControl;
+import io.procgate.core.schedule.ScheduledRun;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.ProcessState;
+import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,12 +26,22 @@ import java.util.function.Supplier;
  * processes and the declared ones it owns; an admin sees all.
  */
 final class ProcessViews {
+    private static final int CPU_DECIMALS = 1000;
+
     private final ProcessControl processes;
     private final Supplier<Map<String, ProcessSettings>> declared;
+    private final Function<String, List<ScheduledRun>> schedules;
 
-    ProcessViews(ProcessControl processes, Supplier<Map<String, ProcessSettings>> declared) {
+    /**
+     * @param schedules the schedules of a process with their next runs (shown by {@link #one})
+     */
+    ProcessViews(
+            ProcessControl processes,
+            Supplier<Map<String, ProcessSettings>> declared,
+            Function<String, List<ScheduledRun>> schedules) {
         this.processes = processes;
         this.declared = declared;
+        this.schedules = schedules;
     }
 
     ArrayNode list(Caller caller) {
@@ -52,7 +66,7 @@ final class ProcessViews {
     ObjectNode one(Caller caller, String name) {
         Outcome<ProcessStatus> status = processes.status(caller, name);
         if (status.isOk()) {
-            return view(status.value(), declared.get().containsKey(name));
+            return withSchedules(view(status.value(), declared.get().containsKey(name)), name);
         }
         if (status.status() == ControlStatus.PERMISSION_DENIED) {
             throw forbidden(name);
@@ -61,7 +75,37 @@ final class ProcessViews {
         if (!mayUseDeclared(caller, settings)) {
             throw forbidden(name);
         }
-        return neverRun(settings);
+        return withSchedules(neverRun(settings), name);
+    }
+
+    /** {@code "schedules": [{"cron", "action", "next"}]}, {@code next} an ISO-8601 instant (null: never). */
+    private ObjectNode withSchedules(ObjectNode view, String name) {
+        ArrayNode list = view.putArray("schedules");
+        for (ScheduledRun run : schedules.apply(name)) {
+            ObjectNode o = list.addObject();
+            o.put("cron", run.cron());
+            o.put("action", run.action());
+            o.put("next", run.next() == null ? null : run.next().toString());
+        }
+        return view;
+    }
+
+    /**
+     * {@code {"cpu": CORES, "rss": BYTES, "threads": N, "fds": N, "uptime": SECONDS}}: the live
+     * figures of the process group (docs/configuration.md, "Live figures"); the console's {@code
+     * stats} frame has the same fields.
+     */
+    static void putStats(ObjectNode o, ProcessStats stats) {
+        o.put("cpu", roundedCores(stats.cpu()));
+        o.put("rss", stats.rssBytes());
+        o.put("threads", stats.threads());
+        o.put("fds", stats.fds());
+        o.put("uptime", (long) stats.uptimeSeconds());
+    }
+
+    /** CPU to a thousandth of a core: finer is noise between two samples of /proc. */
+    static double roundedCores(double cpu) {
+        return Math.round(cpu * CPU_DECIMALS) / (double) CPU_DECIMALS;
     }
 
     boolean isDeclared(String name) {
@@ -126,6 +170,15 @@ final class ProcessViews {
             } else {
                 o.put("exit", exit.code());
             }
+            if (exit.reason() != null) {
+                o.put("reason", exit.reason());
+            }
+        }
+        if (status.running() && status.stats() != null) {
+            putStats(o.putObject("stats"), status.stats());
+        }
+        if (status.limitProblem() != null) {
+            o.put("limitProblem", status.limitProblem());
         }
         o.put("declared", declared);
         if (status.since() != null) {

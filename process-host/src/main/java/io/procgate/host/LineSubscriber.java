@@ -25,4 +25,7 @@ public interface LineSubscriber {
 
     /** A run of the process ended; every line it printed has been delivered before this. */
     default void onExit(ExitStatus status) {}
+
+    /** The live figures of the running process, every {@link HostSettings#statsInterval()}. */
+    default void onStats(ProcessStats stats) {}
 }

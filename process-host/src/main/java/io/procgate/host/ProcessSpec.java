@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param stopTimeout how long the stop command may take before SIGTERM
  * @param killGrace SIGTERM to SIGKILL
  * @param tty run under a pseudo-terminal (for programs that buffer output on pipes)
+ * @param limits what the child may use (cgroup and rlimits); {@link ProcessLimits#NONE} for nothing
  */
 public record ProcessSpec(
         List<String> argv,
@@ -25,7 +26,8 @@ public record ProcessSpec(
         String stopCommand,
         Duration stopTimeout,
         Duration killGrace,
-        boolean tty) {
+        boolean tty,
+        ProcessLimits limits) {
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
@@ -41,6 +43,20 @@ public record ProcessSpec(
         if (stopCommand != null && stopCommand.isEmpty()) {
             stopCommand = null;
         }
+        limits = limits == null ? ProcessLimits.NONE : limits;
+    }
+
+    /** A spec without limits. */
+    public ProcessSpec(
+            List<String> argv,
+            Path workingDirectory,
+            Map<String, String> environment,
+            RunAs runAs,
+            String stopCommand,
+            Duration stopTimeout,
+            Duration killGrace,
+            boolean tty) {
+        this(argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, tty, ProcessLimits.NONE);
     }
 
     /** A spec with defaults for everything but the arguments. */
@@ -54,23 +70,30 @@ public record ProcessSpec(
     }
 
     public ProcessSpec withWorkingDirectory(Path dir) {
-        return new ProcessSpec(argv, dir, environment, runAs, stopCommand, stopTimeout, killGrace, tty);
+        return new ProcessSpec(argv, dir, environment, runAs, stopCommand, stopTimeout, killGrace, tty, limits);
     }
 
     public ProcessSpec withRunAs(RunAs user) {
-        return new ProcessSpec(argv, workingDirectory, environment, user, stopCommand, stopTimeout, killGrace, tty);
+        return new ProcessSpec(
+                argv, workingDirectory, environment, user, stopCommand, stopTimeout, killGrace, tty, limits);
     }
 
     public ProcessSpec withEnvironment(Map<String, String> env) {
-        return new ProcessSpec(argv, workingDirectory, env, runAs, stopCommand, stopTimeout, killGrace, tty);
+        return new ProcessSpec(argv, workingDirectory, env, runAs, stopCommand, stopTimeout, killGrace, tty, limits);
     }
 
     public ProcessSpec withStop(String command, Duration timeout, Duration grace) {
-        return new ProcessSpec(argv, workingDirectory, environment, runAs, command, timeout, grace, tty);
+        return new ProcessSpec(argv, workingDirectory, environment, runAs, command, timeout, grace, tty, limits);
     }
 
     public ProcessSpec withTty(boolean useTty) {
-        return new ProcessSpec(argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, useTty);
+        return new ProcessSpec(
+                argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, useTty, limits);
+    }
+
+    public ProcessSpec withLimits(ProcessLimits newLimits) {
+        return new ProcessSpec(
+                argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, tty, newLimits);
     }
 
     public String commandLine() {
@@ -87,11 +110,13 @@ public record ProcessSpec(
                 && Objects.equals(stopCommand, other.stopCommand)
                 && stopTimeout.equals(other.stopTimeout)
                 && killGrace.equals(other.killGrace)
-                && tty == other.tty;
+                && tty == other.tty
+                && limits.equals(other.limits);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, tty);
+        return Objects.hash(
+                argv, workingDirectory, environment, runAs, stopCommand, stopTimeout, killGrace, tty, limits);
     }
 }

@@ -1,6 +1,7 @@
 package io.procgate.core.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
@@ -11,7 +12,9 @@ import io.procgate.core.net.TlsSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -216,6 +219,44 @@ public final class ConfigReader {
             throw error(key, "expected an object { ... }, got " + describe(value));
         }
         return new ConfigReader(obj.toConfig(), pathOf(key));
+    }
+
+    /** A list of objects (such as {@code schedules}), each read as {@code key.N}; empty when absent. */
+    public List<ConfigReader> objectList(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        ConfigValue value = config.root().get(key);
+        if (!(value instanceof ConfigList list)) {
+            throw error(key, "expected a list [ ... ], got " + describe(value));
+        }
+        List<ConfigReader> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue item = list.get(i);
+            String itemPath = pathOf(key) + "." + i;
+            if (!(item instanceof ConfigObject obj)) {
+                throw ConfigException.at(itemPath, "expected an object { ... }, got " + describe(item), item.origin());
+            }
+            out.add(new ConfigReader(obj.toConfig(), itemPath));
+        }
+        return out;
+    }
+
+    /** A number such as {@code 2.0} or {@code 0.5}, at least {@code min}. */
+    public double number(String key, double fallback, double min) {
+        if (!has(key)) {
+            return fallback;
+        }
+        double d;
+        try {
+            d = config.getDouble(quoted(key));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw error(key, "expected a number, got " + describe(config.root().get(key)));
+        }
+        if (Double.isNaN(d) || Double.isInfinite(d) || d < min) {
+            throw error(key, "expected a number of at least " + min + ", got " + d);
+        }
+        return d;
     }
 
     /** A free-form map of strings (such as {@code env}), in the order written. */

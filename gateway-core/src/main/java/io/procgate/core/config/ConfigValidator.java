@@ -32,7 +32,9 @@ public final class ConfigValidator {
             "http",
             "history",
             "stdin-buffer",
-            "transport");
+            "transport",
+            "time-zone",
+            "stats-interval");
 
     private ConfigValidator() {}
 

@@ -6,14 +6,22 @@ import io.procgate.core.auth.PasswordHasher;
 import io.procgate.core.auth.Pbkdf2PasswordHasher;
 import io.procgate.core.auth.StoredPassword;
 import io.procgate.core.auth.User;
+import io.procgate.core.schedule.CronSchedule;
+import io.procgate.core.schedule.ScheduleAction;
+import io.procgate.core.schedule.ScheduleEntry;
+import io.procgate.core.schedule.ScheduleWarning;
 import io.procgate.host.CommandLine;
 import io.procgate.host.HostSettings;
+import io.procgate.host.ProcessLimits;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.RestartPolicy;
 import io.procgate.host.RunAs;
 import io.procgate.host.Supervision;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +39,8 @@ import java.util.regex.PatternSyntaxException;
  * @param defaultRunAs {@code gateway.run-as}, or null for the gateway's own user
  * @param users the configured users by name, sorted
  * @param processes the configured processes by name, sorted
+ * @param timeZone {@code gateway.time-zone}: the zone every schedule is evaluated in
+ * @param statsInterval {@code gateway.stats-interval}: how often live figures are sampled
  */
 public record GatewaySettings(
         Path dataDir,
@@ -44,10 +54,14 @@ public record GatewaySettings(
         long historySegmentSize,
         int maxLineLength,
         int stdinBuffer,
-        Transport transport) {
+        Transport transport,
+        ZoneId timeZone,
+        Duration statsInterval) {
 
     /** The keys a user entry may have. */
     public static final Set<String> USER_KEYS = Set.of("password", "password-hash", "admin", "run-as");
+    /** {@code time-zone}'s word for the zone of the machine. */
+    public static final String SYSTEM_ZONE = "system";
     /** The keys of a run-as object. */
     public static final Set<String> RUN_AS_KEYS = Set.of("user", "group");
 
@@ -92,6 +106,11 @@ public record GatewaySettings(
             throw g.error("stdin-buffer", "too large (at most 1 GiB)");
         }
         Transport transport = transport(g);
+        ZoneId timeZone = timeZone(g);
+        Duration statsInterval = g.duration("stats-interval", HostSettings.DEFAULT_STATS_INTERVAL);
+        if (statsInterval.compareTo(HostSettings.MIN_STATS_INTERVAL) < 0) {
+            throw g.error("stats-interval", "must be at least " + HostSettings.MIN_STATS_INTERVAL.toMillis() + "ms");
+        }
 
         Map<String, User> users = new TreeMap<>();
         ConfigReader usersSection = g.object("users");
@@ -116,7 +135,9 @@ public record GatewaySettings(
                 segment,
                 (int) maxLine,
                 (int) stdin,
-                transport);
+                transport,
+                timeZone,
+                statsInterval);
         try {
             settings.hostSettings();
         } catch (IllegalArgumentException e) {
@@ -134,7 +155,8 @@ public record GatewaySettings(
                 maxLineLength,
                 stdinBuffer,
                 allowRootChildren,
-                shutdownTimeout);
+                shutdownTimeout,
+                statsInterval);
     }
 
     /** Users whose password is in plain text in the config (warned about at start), sorted. */
@@ -236,7 +258,78 @@ public record GatewaySettings(
                 p.bool("tty", false),
                 env,
                 regex(p, "ready-pattern"),
-                p.duration("start-seconds", ProcessSettings.DEFAULT_START_SECONDS));
+                p.duration("start-seconds", ProcessSettings.DEFAULT_START_SECONDS),
+                limits(p.object("limits")),
+                schedules(name, p));
+    }
+
+    private static ProcessLimits limits(ConfigReader l) {
+        l.allowOnly(ProcessSettings.LIMIT_KEYS);
+        long memory = l.bytes("memory", 0);
+        double cpu = l.number("cpu", 0, 0);
+        if (l.has("cpu") && cpu <= 0) {
+            throw l.error("cpu", "must be positive (cores, e.g. 2.0)");
+        }
+        int pids = l.intValue("pids", 0, 1, Integer.MAX_VALUE);
+        int openFiles = l.intValue("open-files", 0, 1, Integer.MAX_VALUE);
+        return new ProcessLimits(memory, cpu, pids, openFiles, l.bool("required", true));
+    }
+
+    private static List<ScheduleEntry> schedules(String process, ConfigReader p) {
+        List<ScheduleEntry> entries = new ArrayList<>();
+        for (ConfigReader s : p.objectList("schedules")) {
+            s.allowOnly(ProcessSettings.SCHEDULE_KEYS);
+            String cronText = s.string("cron", null);
+            if (cronText == null) {
+                throw s.error("cron", "missing");
+            }
+            CronSchedule cron;
+            try {
+                cron = CronSchedule.parse(cronText);
+            } catch (IllegalArgumentException e) {
+                throw s.error(
+                        "cron",
+                        "process " + process + ": invalid cron expression \"" + cronText + "\": " + e.getMessage());
+            }
+            String word = s.string("action", "").toLowerCase(Locale.ROOT);
+            ScheduleAction action = ScheduleAction.fromConfigName(word);
+            if (action == null) {
+                throw s.error("action", "expected restart, stop, start or command, got \"" + word + "\"");
+            }
+            List<ScheduleWarning> warnings = new ArrayList<>();
+            for (ConfigReader w : s.objectList("warn")) {
+                w.allowOnly(ProcessSettings.WARN_KEYS);
+                Duration before = w.duration("before", null);
+                String line = w.string("command", null);
+                if (before == null || before.isZero()) {
+                    throw w.error("before", "missing (how long before the " + word + ", e.g. 5m)");
+                }
+                if (line == null) {
+                    throw w.error("command", "missing (the line written to stdin)");
+                }
+                warnings.add(new ScheduleWarning(before, line));
+            }
+            try {
+                entries.add(new ScheduleEntry(cron, action, s.string("command", null), warnings));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(
+                        s.path(), e.getMessage(), s.config().root().origin());
+            }
+        }
+        return entries;
+    }
+
+    private static ZoneId timeZone(ConfigReader g) {
+        String zone = g.string("time-zone", SYSTEM_ZONE);
+        if (zone.equalsIgnoreCase(SYSTEM_ZONE)) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw g.error(
+                    "time-zone", "expected \"system\" or an IANA zone such as Europe/Berlin, got \"" + zone + "\"");
+        }
     }
 
     private static Pattern regex(ConfigReader r, String key) {

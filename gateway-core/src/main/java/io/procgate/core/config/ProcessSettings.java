@@ -1,5 +1,7 @@
 package io.procgate.core.config;
 
+import io.procgate.core.schedule.ScheduleEntry;
+import io.procgate.host.ProcessLimits;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.RestartPolicy;
 import io.procgate.host.RunAs;
@@ -20,6 +22,8 @@ import java.util.regex.Pattern;
  * @param readyPattern a line of its output that says it is ready (checked per line), or null
  * @param startSeconds how long it must stay up before it counts as started (supervisord's {@code
  *     startsecs}), when it has no {@code readyPattern}
+ * @param limits what it may use ({@code limits}); {@link ProcessLimits#NONE} when not set
+ * @param schedules its {@code schedules}, in the order written
  */
 public record ProcessSettings(
         String name,
@@ -38,7 +42,9 @@ public record ProcessSettings(
         boolean tty,
         Map<String, String> env,
         Pattern readyPattern,
-        Duration startSeconds) {
+        Duration startSeconds,
+        ProcessLimits limits,
+        List<ScheduleEntry> schedules) {
 
     /** How long a process without a ready-pattern must stay up to count as started, by default. */
     public static final Duration DEFAULT_START_SECONDS = Duration.ofSeconds(1);
@@ -59,11 +65,22 @@ public record ProcessSettings(
             "tty",
             "env",
             "ready-pattern",
-            "start-seconds");
+            "start-seconds",
+            "schedules",
+            "limits");
+
+    /** The keys of a {@code schedules} entry. */
+    public static final Set<String> SCHEDULE_KEYS = Set.of("cron", "action", "command", "warn");
+    /** The keys of a {@code warn} entry. */
+    public static final Set<String> WARN_KEYS = Set.of("before", "command");
+    /** The keys of {@code limits}. */
+    public static final Set<String> LIMIT_KEYS = Set.of("memory", "cpu", "pids", "open-files", "required");
 
     public ProcessSettings {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
+        limits = limits == null ? ProcessLimits.NONE : limits;
+        schedules = schedules == null ? List.of() : List.copyOf(schedules);
     }
 
     /** How the host keeps this entry up: restart policy, backoff (doubling up to 60 s), crash-loop guard. */
@@ -79,6 +96,7 @@ public record ProcessSettings(
                 .withEnvironment(env)
                 .withRunAs(runAs)
                 .withStop(stopCommand, stopTimeout, killGrace)
-                .withTty(tty);
+                .withTty(tty)
+                .withLimits(limits);
     }
 }

@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.procgate.host.ExitStatus;
 import io.procgate.host.HistoryHealth;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessState;
+import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.StartResult;
 import io.procgate.host.StdinResult;
@@ -36,7 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * procgate_process_attached_clients{process}    live output subscriptions (tcprocd attach, TCPR clients)
  * procgate_history_storing{process}             1 while lines are kept, 0 while the storage refuses them
  * procgate_history_lines_not_kept_total{process} lines passed on live but not kept (full disk), since start
+ * procgate_process_cpu_seconds_total{process}   CPU seconds of the process group, every run since the gateway started
+ * procgate_process_resident_memory_bytes{process} resident memory of the running group (0 when not running)
+ * procgate_process_limit_kills_total{process}   runs the kernel killed for passing their memory limit
  * </pre>
+ *
+ * <p>CPU and memory come from the host's live figures ({@link LineSubscriber#onStats}), so they
+ * move every {@code gateway.stats-interval}; CPU used after the last sample of a run is not counted.
  *
  * <p>State, restarts and lines are read from the host when the registry is scraped. Bytes are
  * counted by a subscriber of its own, installed before a name is first started through this host,
@@ -63,7 +71,13 @@ final class MeteredProcessHost implements ProcessHost {
     private final class ProcessMeters implements LineSubscriber {
         final AtomicInteger attached = new AtomicInteger();
         final Counter bytes;
+        final Counter limitKills;
         final Subscription counting;
+        /** CPU seconds of the runs before this one, and of this one at its last sample. Loop-confined writes. */
+        private volatile double cpuBefore;
+
+        private volatile double cpuThisRun;
+        private volatile long rss;
 
         ProcessMeters(String name) {
             for (ProcessState state : ProcessState.values()) {
@@ -99,12 +113,46 @@ final class MeteredProcessHost implements ProcessHost {
                     .baseUnit("bytes")
                     .tag("process", name)
                     .register(registry);
+            FunctionCounter.builder(PREFIX + "cpu", this, m -> m.cpuBefore + m.cpuThisRun)
+                    .description("CPU seconds used by the process group, every run since the gateway started")
+                    .baseUnit("seconds")
+                    .tag("process", name)
+                    .register(registry);
+            Gauge.builder(PREFIX + "resident.memory", this, m -> m.rss)
+                    .description("Resident memory of the running process group")
+                    .baseUnit("bytes")
+                    .tag("process", name)
+                    .register(registry);
+            limitKills = Counter.builder(PREFIX + "limit.kills")
+                    .description("Runs the kernel killed for passing their memory limit")
+                    .tag("process", name)
+                    .register(registry);
             counting = delegate.subscribe(name, this);
         }
 
         @Override
         public void onLine(long lineNumber, ByteBuf content) {
             bytes.increment(content.readableBytes() + 1.0);
+        }
+
+        @Override
+        public void onStart(long pid) {
+            cpuBefore += cpuThisRun;
+            cpuThisRun = 0;
+        }
+
+        @Override
+        public void onStats(ProcessStats stats) {
+            cpuThisRun = stats.cpuSeconds();
+            rss = stats.rssBytes();
+        }
+
+        @Override
+        public void onExit(ExitStatus status) {
+            rss = 0;
+            if (ExitStatus.MEMORY_LIMIT.equals(status.reason())) {
+                limitKills.increment();
+            }
         }
     }
 

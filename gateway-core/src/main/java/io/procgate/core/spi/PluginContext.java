@@ -11,7 +11,9 @@ import io.procgate.core.config.ProcessSettings;
 import io.procgate.core.control.ProcessControl;
 import io.procgate.core.health.Readiness;
 import io.procgate.core.metrics.ProtocolMetrics;
+import io.procgate.core.schedule.ScheduledRun;
 import io.procgate.host.ProcessHost;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -70,6 +72,15 @@ public interface PluginContext {
      */
     default Map<String, ProcessSettings> declaredProcesses() {
         return Map.of();
+    }
+
+    /**
+     * The schedules of {@code process} with their next runs, in configuration order (for status
+     * views: {@code GET /api/processes/NAME}'s {@code schedules}). The default, outside a gateway,
+     * is none.
+     */
+    default List<ScheduledRun> schedules(String process) {
+        return List.of();
     }
 
     /** Whether the gateway is ready (for health endpoints). The default is always ready. */

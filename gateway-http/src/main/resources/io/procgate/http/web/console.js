@@ -162,7 +162,7 @@ export class ConsoleView {
       this.updateMeta();
       this.updateGaps();
     } else if (msg.t === 'state') {
-      const next = { ...this.status, state: msg.state, pid: msg.pid, exit: msg.exit, signal: msg.signal };
+      const next = { ...this.status, state: msg.state, pid: msg.pid, exit: msg.exit, signal: msg.signal, reason: msg.reason };
       // state frames carry no time: a change starts now (the first frame of a connection may be none)
       if (msg.state !== this.status.state || msg.pid !== this.status.pid) next.since = new Date().toISOString();
       if (!RUNNING.has(msg.state)) this.stats.textContent = '';
@@ -224,6 +224,8 @@ export class ConsoleView {
     const exit = exitText(s);
     if (exit && !RUNNING.has(s.state)) parts.push(exit);
     if (s.owner) parts.push(`owner ${s.owner}`);
+    const scheduled = nextScheduled(s.schedules);
+    if (scheduled) parts.push(`next ${scheduled.action} ${new Date(scheduled.next).toLocaleString()}`);
     parts.push(`${formatCount(this.store.end)} lines`);
     this.meta.textContent = parts.join(' · ');
     this.download.href = api.logUrl(this.name, 0, this.store.end);
@@ -372,4 +374,13 @@ function saveHistory(name, lines) {
   } catch (e) {
     // private mode or full: the history lives only as long as the page
   }
+}
+
+/** The entry of a process's schedules that runs first, or null (none, or none will run again). */
+function nextScheduled(schedules) {
+  let first = null;
+  for (const entry of schedules || []) {
+    if (entry.next && (!first || entry.next < first.next)) first = entry;
+  }
+  return first;
 }

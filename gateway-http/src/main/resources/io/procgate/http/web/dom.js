@@ -70,8 +70,9 @@ export function sinceText(iso) {
 
 /** "exit 0", "signal 9" or "" for a process status object. */
 export function exitText(p) {
-  if (p.signal !== undefined && p.signal !== null) return `signal ${p.signal}`;
-  if (p.exit !== undefined && p.exit !== null) return `exit ${p.exit}`;
+  const why = p.reason ? ` (${p.reason})` : '';
+  if (p.signal !== undefined && p.signal !== null) return `signal ${p.signal}${why}`;
+  if (p.exit !== undefined && p.exit !== null) return `exit ${p.exit}${why}`;
   return '';
 }
 

@@ -18,8 +18,10 @@ import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
+import io.procgate.host.limits.Cgroups;
 import io.procgate.host.spawn.ChildLauncher;
 import io.procgate.host.spawn.GroupAgent;
+import io.procgate.host.stats.StatsSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * the group that also serves the gateway's sockets. No thread per child or per client; the JDK's
  * own reaper reports exits, which hop to the child's loop.
  *
+ * <p>The live figures of running processes are sampled by one {@link StatsSampler} thread every
+ * {@link HostSettings#statsInterval()}; limits go through {@link Cgroups} and the child's rlimits.
+ *
  * <p>Histories live in {@code <data-dir>/processes/<name>/}; every name found there at start is
  * known (state {@code exited}) with its history and owner.
  */
@@ -62,6 +67,8 @@ public final class EpollProcessHost implements ProcessHost {
     private final Path root;
     private final ChildLauncher launcher;
     private final GroupAgent groups;
+    private final Cgroups cgroups;
+    private final StatsSampler sampler;
     /**
      * Spawns children. One thread that lives as long as the host: a child's parent-death signal
      * fires when the thread that spawned it ends, so never a pool thread that may retire.
@@ -76,12 +83,19 @@ public final class EpollProcessHost implements ProcessHost {
     private volatile boolean closed;
 
     public EpollProcessHost(HostSettings settings, IoEventLoopGroup loops) {
+        this(settings, loops, Cgroups.detect());
+    }
+
+    /** A host that makes its limits' cgroups with {@code cgroups} ({@link Cgroups#unavailable()}: none). */
+    public EpollProcessHost(HostSettings settings, IoEventLoopGroup loops, Cgroups cgroups) {
         Epoll.ensureAvailability();
+        this.cgroups = cgroups;
         this.settings = settings;
         this.loops = loops;
         this.root = settings.dataDir().resolve(PROCESSES_DIR);
         this.launcher = new ChildLauncher(settings.allowRootChildren());
         this.groups = GroupAgent.start();
+        this.sampler = new StatsSampler(settings.statsInterval(), this::sampleTargets);
         try {
             Files.createDirectories(root);
             try (Stream<Path> dirs = Files.list(root)) {
@@ -95,7 +109,20 @@ public final class EpollProcessHost implements ProcessHost {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open data directory " + settings.dataDir(), e);
         }
+        sampler.start();
         LOG.info("process host ready: {} known processes in {}", processes.size(), root);
+        LOG.info("limits: {}", cgroups.describe());
+    }
+
+    private List<StatsSampler.Target> sampleTargets() {
+        List<StatsSampler.Target> running = new ArrayList<>();
+        for (ManagedProcess p : processes.values()) {
+            StatsSampler.Target t = p.sampleTarget();
+            if (t != null) {
+                running.add(t);
+            }
+        }
+        return running;
     }
 
     public static boolean isValidName(String name) {
@@ -118,7 +145,8 @@ public final class EpollProcessHost implements ProcessHost {
         try {
             History history =
                     History.open(dir, settings.segmentBytes(), settings.retentionBytes(), settings.maxLineBytes());
-            return new ManagedProcess(name, dir, loop, history, launcher, spawner, groups, settings.stdinBufferBytes());
+            return new ManagedProcess(
+                    name, dir, loop, history, launcher, spawner, groups, settings.stdinBufferBytes(), cgroups);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open history of " + name, e);
         }
@@ -242,7 +270,9 @@ public final class EpollProcessHost implements ProcessHost {
                 await(CompletableFuture.runAsync(p::closeHistory, p.loop()), KILL_SETTLE_MILLIS);
             }
         }
+        sampler.close();
         groups.close();
+        cgroups.close();
         spawner.shutdown();
         LOG.info("process host closed");
     }

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEventLoop;
 import io.procgate.host.ExitStatus;
 import io.procgate.host.LineSubscriber;
+import io.procgate.host.ProcessLimits;
 import io.procgate.host.ProcessSpec;
 import io.procgate.host.ProcessState;
+import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.RestartPolicy;
 import io.procgate.host.Signals;
@@ -15,10 +17,16 @@ import io.procgate.host.StopResult;
 import io.procgate.host.Subscription;
 import io.procgate.host.Supervision;
 import io.procgate.host.history.History;
+import io.procgate.host.limits.Cgroups;
+import io.procgate.host.limits.LimitException;
+import io.procgate.host.limits.OpenFilesLimit;
+import io.procgate.host.limits.ProcessCgroup;
+import io.procgate.host.os.Passwd;
 import io.procgate.host.spawn.ChildLauncher;
 import io.procgate.host.spawn.GroupAgent;
 import io.procgate.host.spawn.SpawnException;
 import io.procgate.host.spawn.Spawned;
+import io.procgate.host.stats.StatsSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,9 +34,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,6 +56,11 @@ final class ManagedProcess {
     /** How often a history that does not store lines tries again when no output comes to try with. */
     private static final long STORAGE_RETRY_MILLIS = 1_000;
 
+    /** A cgroup still holding processes at exit is removed later: this often, at most this many times. */
+    private static final long CGROUP_REMOVE_RETRY_MILLIS = 1_000;
+
+    private static final int CGROUP_REMOVE_ATTEMPTS = 60;
+
     private final String name;
     private final Path dir;
     private final IoEventLoop loop;
@@ -54,6 +69,7 @@ final class ManagedProcess {
     private final Executor spawner;
     private final GroupAgent groups;
     private final long stdinBufferBytes;
+    private final Cgroups cgroups;
     private final CopyOnWriteArrayList<LineSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private final History.LineConsumer fanOut = this::deliver;
 
@@ -67,9 +83,14 @@ final class ManagedProcess {
     private volatile InputPipe stdin;
     private volatile boolean everStarted;
     private volatile int restarts;
+    private volatile ProcessStats stats;
+    private volatile String limitProblem;
+    /** The run the stats sampler reads, or null while none runs. */
+    private volatile RunSample sampled;
 
     // Loop-confined.
     private Spawned run;
+    private ProcessCgroup cgroup;
     private OutputPipe output;
     private ProcessSpec spec;
     private boolean stopRequested;
@@ -97,8 +118,10 @@ final class ManagedProcess {
             ChildLauncher launcher,
             Executor spawner,
             GroupAgent groups,
-            long stdinBufferBytes) {
+            long stdinBufferBytes,
+            Cgroups cgroups) {
         this.name = name;
+        this.cgroups = cgroups;
         this.groups = groups;
         this.spawner = spawner;
         this.dir = dir;
@@ -132,7 +155,23 @@ final class ManagedProcess {
     }
 
     ProcessStatus status() {
-        return new ProcessStatus(name, state, pid, lastExit, history.nextLine(), owner, lastError, since, restarts);
+        return new ProcessStatus(
+                name,
+                state,
+                pid,
+                lastExit,
+                history.nextLine(),
+                owner,
+                lastError,
+                since,
+                restarts,
+                state.isAlive() ? stats : null,
+                limitProblem);
+    }
+
+    /** What the stats sampler reads for the current run, or null while none runs. */
+    StatsSampler.Target sampleTarget() {
+        return sampled;
     }
 
     CompletableFuture<StartResult> start(ProcessSpec newSpec, String newOwner, Supervision newSupervision) {
@@ -172,14 +211,48 @@ final class ManagedProcess {
         return result;
     }
 
+    /** A started child and the cgroups it joined (null: none). */
+    private record Launched(Spawned spawned, ProcessCgroup cgroup, String limitProblem) {}
+
     /** Runs on the spawner thread: a started child, or why it could not start. */
     private Object spawn(ProcessSpec newSpec) {
+        ProcessCgroup group = null;
         try {
-            return launcher.launch(newSpec);
+            String problem = OpenFilesLimit.problem(newSpec.limits().openFiles(), Passwd.currentUid() == 0);
+            ProcessSpec toRun = newSpec;
+            if (problem != null) {
+                if (newSpec.limits().required()) {
+                    throw new SpawnException(problem);
+                }
+                toRun = newSpec.withLimits(withoutOpenFiles(newSpec));
+            }
+            try {
+                group = cgroups.create(name, newSpec.limits());
+            } catch (LimitException e) {
+                if (newSpec.limits().required()) {
+                    throw new SpawnException(e.getMessage() + " (limits.required = true)");
+                }
+                problem = problem == null ? e.getMessage() : problem + "; " + e.getMessage();
+            }
+            Spawned spawned = launcher.launch(toRun, group == null ? List.of() : group.procsFiles());
+            return new Launched(spawned, group, problem);
         } catch (SpawnException e) {
+            removeQuietly(group);
             return e;
         } catch (RuntimeException e) {
+            removeQuietly(group);
             return new SpawnException("cannot execute " + newSpec.argv().get(0) + ": " + e);
+        }
+    }
+
+    private static ProcessLimits withoutOpenFiles(ProcessSpec spec) {
+        ProcessLimits l = spec.limits();
+        return new ProcessLimits(l.memoryBytes(), l.cpu(), l.pids(), 0, l.required());
+    }
+
+    private static void removeQuietly(ProcessCgroup group) {
+        if (group != null) {
+            group.remove();
         }
     }
 
@@ -198,7 +271,13 @@ final class ManagedProcess {
             }
             return e.isRootRefusal() ? StartResult.refusedRoot() : StartResult.failed(e.getMessage());
         }
-        Spawned spawned = (Spawned) outcome;
+        Launched launched = (Launched) outcome;
+        Spawned spawned = launched.spawned();
+        if (launched.limitProblem() != null && !launched.limitProblem().equals(limitProblem)) {
+            LOG.warn("{}: runs without a limit: {} (limits.required = false)", name, launched.limitProblem());
+        }
+        limitProblem = launched.limitProblem();
+        cgroup = launched.cgroup();
         run = spawned;
         stopRequested = false;
         stopped = new CompletableFuture<>();
@@ -212,6 +291,8 @@ final class ManagedProcess {
         input.register();
         stdin = input;
         state = ProcessState.RUNNING;
+        stats = null;
+        sampled = new RunSample(spawned, System.nanoTime());
         spawned.process().onExit().whenCompleteAsync((p, ignored) -> onExit(spawned), loop);
         LOG.info("{}: started pid {}: {}", name, pid, newSpec.commandLine());
         for (LineSubscriber s : subscribers) {
@@ -395,6 +476,17 @@ final class ManagedProcess {
         stdin.close();
         ExitStatus exit = ExitStatus.fromJdkExitValue(spawned.process().exitValue());
         long group = spawned.process().pid();
+        ProcessCgroup runGroup = cgroup;
+        if (runGroup != null && exit.signal() == Signals.SIGKILL && runGroup.memoryLimitKills() > 0) {
+            exit = exit.withReason(ExitStatus.MEMORY_LIMIT);
+            LOG.warn(
+                    "{}: killed by the kernel for passing its memory limit ({} bytes)",
+                    name,
+                    spec.limits().memoryBytes());
+        }
+        cgroup = null;
+        sampled = null;
+        stats = null;
         run = null;
         output = null;
         lastExit = exit;
@@ -416,6 +508,9 @@ final class ManagedProcess {
         } else if (!stopRequested) {
             groups.remove(group); // nothing of the group holds the output: it is gone
         }
+        if (runGroup != null) {
+            removeCgroupWhenEmpty(runGroup, CGROUP_REMOVE_ATTEMPTS);
+        }
         for (LineSubscriber s : subscribers) {
             try {
                 s.onExit(exit);
@@ -431,6 +526,63 @@ final class ManagedProcess {
             }
         }
         stopped.complete(null);
+    }
+
+    /** Removes a run's cgroups once what is left of its group has gone (the kernel refuses before). */
+    private void removeCgroupWhenEmpty(ProcessCgroup group, int attemptsLeft) {
+        if (group.remove()) {
+            return;
+        }
+        if (attemptsLeft <= 1) {
+            LOG.warn("{}: cgroups {} still hold processes; left in place", name, group.directories());
+            return;
+        }
+        try {
+            loop.schedule(
+                    () -> removeCgroupWhenEmpty(group, attemptsLeft - 1),
+                    CGROUP_REMOVE_RETRY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The loops are stopping: the host's close removes what is left (Cgroups.close).
+        }
+    }
+
+    /** The sampler's view of one run: its figures are kept and fanned out on the loop while it runs. */
+    private final class RunSample implements StatsSampler.Target {
+        private final Spawned spawned;
+        private final long startNanos;
+
+        RunSample(Spawned spawned, long startNanos) {
+            this.spawned = spawned;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public long processGroup() {
+            return spawned.process().pid();
+        }
+
+        @Override
+        public long startNanos() {
+            return startNanos;
+        }
+
+        @Override
+        public void publish(ProcessStats figures) {
+            loop.execute(() -> {
+                if (run != spawned) {
+                    return; // exited meanwhile
+                }
+                stats = figures;
+                for (LineSubscriber s : subscribers) {
+                    try {
+                        s.onStats(figures);
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: subscriber failed on stats", name, e);
+                    }
+                }
+            });
+        }
     }
 
     /** Counts a failure; restarts after a growing delay, or gives up when the crash-loop guard trips. */

@@ -17,7 +17,10 @@ import java.util.Optional;
  * Starts a child with the JDK's spawn, handing it pipes created by Netty's native code, wrapped so
  * that it leads its own process group ({@code setsid}), dies with the gateway
  * ({@code setpriv --pdeathsig KILL}, which also switches the user for run-as), and line-buffers
- * glibc stdio ({@code stdbuf -oL -eL}).
+ * glibc stdio ({@code stdbuf -oL -eL}). With limits it first joins the run's cgroups (a shell
+ * that writes its own pid to each {@code cgroup.procs} and execs the rest, so that everything the
+ * program ever starts is inside them from its first instruction) and sets {@code RLIMIT_NOFILE}
+ * with {@code prlimit} (before the user switch: only root may raise a hard limit).
  *
  * <p>Must be called on a thread that lives as long as the gateway (an event loop): the parent-death
  * signal fires when the spawning <em>thread</em> exits.
@@ -27,6 +30,12 @@ public final class ChildLauncher {
     private static final String SETPRIV = "setpriv";
     private static final String STDBUF = "stdbuf";
     private static final String SCRIPT = "script";
+    private static final String PRLIMIT = "prlimit";
+    /** Joins every cgroup.procs file given before "--", then execs what follows it. */
+    private static final String JOIN_CGROUPS =
+            "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 126; shift; done; shift; exec \"$@\"";
+
+    private static final String JOIN_NAME = "procgate-join";
 
     private final boolean allowRootChildren;
     private final int gatewayUid;
@@ -37,6 +46,14 @@ public final class ChildLauncher {
     }
 
     public Spawned launch(ProcessSpec spec) throws SpawnException {
+        return launch(spec, List.of());
+    }
+
+    /**
+     * Starts {@code spec}; the child joins the cgroups whose {@code cgroup.procs} files are given
+     * before it runs anything of its own.
+     */
+    public Spawned launch(ProcessSpec spec, List<Path> cgroupProcsFiles) throws SpawnException {
         Optional<Passwd.Account> account = Optional.empty();
         RunAs runAs = spec.runAs();
         int childUid = gatewayUid;
@@ -67,7 +84,7 @@ public final class ChildLauncher {
         env.putAll(spec.environment());
         String executable = resolveExecutable(spec.argv().get(0), workDir, env.get("PATH"));
 
-        List<String> command = wrap(spec, runAs, account, executable);
+        List<String> command = wrap(spec, runAs, account, executable, cgroupProcsFiles);
         FileDescriptor[] out = null;
         FileDescriptor[] in = null;
         try {
@@ -112,10 +129,24 @@ public final class ChildLauncher {
         return false;
     }
 
-    private List<String> wrap(ProcessSpec spec, RunAs runAs, Optional<Passwd.Account> account, String executable)
+    private List<String> wrap(
+            ProcessSpec spec,
+            RunAs runAs,
+            Optional<Passwd.Account> account,
+            String executable,
+            List<Path> cgroupProcsFiles)
             throws SpawnException {
         List<String> command = new ArrayList<>();
         command.add(SETSID);
+        if (!cgroupProcsFiles.isEmpty()) {
+            command.addAll(List.of("sh", "-c", JOIN_CGROUPS, JOIN_NAME));
+            cgroupProcsFiles.forEach(f -> command.add(f.toString()));
+            command.add("--");
+        }
+        long openFiles = spec.limits().openFiles();
+        if (openFiles > 0) {
+            command.addAll(List.of(PRLIMIT, "--nofile=" + openFiles + ":" + openFiles, "--"));
+        }
         command.add(SETPRIV);
         if (runAs != null) {
             Passwd.Account a = account.orElseThrow();

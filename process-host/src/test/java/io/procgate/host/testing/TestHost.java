@@ -6,6 +6,7 @@ import io.procgate.host.HistorySlice;
 import io.procgate.host.HostSettings;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.epoll.EpollProcessHost;
+import io.procgate.host.limits.Cgroups;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,14 @@ public final class TestHost implements AutoCloseable {
     }
 
     public static TestHost open(Path dataDir, UnaryOperator<HostSettings> tweak) {
+        return open(dataDir, tweak, Cgroups.detect());
+    }
+
+    /** A host that makes the cgroups of its limits with {@code cgroups}. */
+    public static TestHost open(Path dataDir, UnaryOperator<HostSettings> tweak, Cgroups cgroups) {
         MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         HostSettings settings = tweak.apply(HostSettings.defaults(dataDir).withAllowRootChildren(true));
-        return new TestHost(loops, new EpollProcessHost(settings, loops));
+        return new TestHost(loops, new EpollProcessHost(settings, loops, cgroups));
     }
 
     public ProcessHost host() {
