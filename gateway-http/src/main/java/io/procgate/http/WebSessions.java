@@ -74,10 +74,14 @@ final class WebSessions {
 
     /** Ends {@code session} (logout): its consoles are closed with 1008. */
     void end(WebSession session, String reason) {
+        end(session, WebSocketCloseStatus.POLICY_VIOLATION, reason);
+    }
+
+    private void end(WebSession session, WebSocketCloseStatus status, String reason) {
         session.end();
         byId.remove(session.id(), session);
         for (Channel console : session.consoles()) {
-            closePolicy(console, reason);
+            close(console, status, reason);
         }
     }
 
@@ -91,10 +95,13 @@ final class WebSessions {
         }
     }
 
-    /** Ends every session (the gateway stops). */
+    /**
+     * Ends every session (the gateway stops): consoles close with 1001 (going away), not 1008, so
+     * that a page tells "the gateway went away, reconnecting" from "you were logged out".
+     */
     void endAll(String reason) {
         for (WebSession session : byId.values()) {
-            end(session, reason);
+            end(session, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, reason);
         }
     }
 
@@ -115,7 +122,7 @@ final class WebSessions {
             count.decrementAndGet();
         });
         if (session.ended()) {
-            closePolicy(console, "session ended");
+            close(console, WebSocketCloseStatus.POLICY_VIOLATION, "session ended");
         }
         return true;
     }
@@ -124,8 +131,7 @@ final class WebSessions {
         return byId.size();
     }
 
-    private static void closePolicy(Channel console, String reason) {
-        console.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION.code(), reason))
-                .addListener(f -> console.close());
+    private static void close(Channel console, WebSocketCloseStatus status, String reason) {
+        console.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(f -> console.close());
     }
 }

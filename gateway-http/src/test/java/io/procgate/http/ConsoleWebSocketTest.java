@@ -230,4 +230,12 @@ class ConsoleWebSocketTest {
         assertThat(c.get("/api/session").statusCode()).isEqualTo(401);
         assertThat(c.get("/healthz").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aStoppingGatewayClosesItsConsolesWith1001() throws Exception {
+        WebClient c = start("");
+        WebClient.Console console = c.console("/api/processes/echo/console");
+        gateway.close();
+        assertThat(console.awaitClose()).isEqualTo(1001);
+    }
 }
