@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * does not read costs at most {@code client-buffer} bytes, is told {@code [gateway] missed N lines}
  * and resumes with the newest output, while the others go on unaffected.
  *
- * <p>The sender allows one call at a time; this class serializes them with its own lock. Each
- * line is written and flushed on its own (the pieces of a split over-long line together).
+ * <p>The sender allows one call at a time; this class serializes them with its own lock. The
+ * gateway's own lines are written and flushed on their own; the process's output comes framed by
+ * the listener, shared with the other clients, and goes out one write per read of the process's
+ * pipe (tcpr spec, section 2.4).
  */
 final class TcprClient {
     /** How long the shutdown line may take to leave before the connection is closed anyway. */
@@ -32,12 +34,19 @@ final class TcprClient {
     private final Channel channel;
     private final String peer;
     private final BoundedLineSender sender;
+    private final TcprNewline newline;
     private final AtomicBoolean ending = new AtomicBoolean();
 
     TcprClient(Channel channel, String peer, long maxPendingBytes, TcprLineFormat format) {
         this.channel = channel;
         this.peer = peer;
         this.sender = new BoundedLineSender(channel, format, maxPendingBytes);
+        this.newline = format.newline();
+    }
+
+    /** The newline of this session, which its shared output lines are framed with. */
+    TcprNewline newline() {
+        return newline;
     }
 
     Channel channel() {
@@ -63,6 +72,24 @@ final class TcprClient {
     synchronized void output(long lineNumber, ByteBuf content) {
         if (!ending.get()) {
             sender.send(lineNumber, content);
+        }
+    }
+
+    /**
+     * A line of the process's output, already framed for this session by the listener: {@code
+     * length} bytes of {@code shared} from {@code offset}, shared with the other clients. It is sent
+     * with the rest of its read at {@link #flushBatch}.
+     */
+    synchronized void offer(long lineNumber, ByteBuf shared, int offset, int length) {
+        if (!ending.get()) {
+            sender.offer(lineNumber, shared, offset, length);
+        }
+    }
+
+    /** The end of a read of the process's output: what it brought this client goes out, in one write. */
+    synchronized void flushBatch() {
+        if (!ending.get()) {
+            sender.flushBatch();
         }
     }
 
@@ -122,6 +149,10 @@ final class TcprClient {
      * can be written behind the shutdown line. Returns false if it was already ending.
      */
     synchronized boolean markEnding() {
-        return ending.compareAndSet(false, true);
+        if (!ending.compareAndSet(false, true)) {
+            return false;
+        }
+        sender.discardBatch(); // nothing may follow the shutdown line; a closed channel takes nothing
+        return true;
     }
 }

@@ -321,6 +321,17 @@ final class ManagedProcess {
         }
     }
 
+    /** The lines of one read went to every subscriber: those that batch send them now. */
+    private void endOfRead() {
+        for (LineSubscriber s : subscribers) {
+            try {
+                s.onLinesEnd();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: subscriber failed at the end of a read", name, e);
+            }
+        }
+    }
+
     private void onExit(Spawned spawned) {
         if (run != spawned) {
             return;
@@ -443,6 +454,7 @@ final class ManagedProcess {
         } catch (IOException e) {
             LOG.error("{}: cannot write history: {}", name, e.toString());
         }
+        endOfRead();
     }
 
     /** Flushes and closes the history; call on the loop once the process is gone. */
@@ -469,6 +481,7 @@ final class ManagedProcess {
             } catch (IOException e) {
                 LOG.error("{}: cannot write history: {}", name, e.toString());
             }
+            endOfRead();
         }
 
         @Override
