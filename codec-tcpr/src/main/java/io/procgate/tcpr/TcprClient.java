@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.util.concurrent.Future;
 import io.procgate.core.net.BoundedLineSender;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
@@ -25,7 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pipe (tcpr spec, section 2.4).
  */
 final class TcprClient {
-    /** How long the shutdown line may take to leave before the connection is closed anyway. */
+    /**
+     * How long the shutdown line may wait while nothing queued for the client leaves, before the
+     * connection is closed anyway.
+     */
     private static final long SHUTDOWN_LINGER_MILLIS = 2000;
 
     /** Passed as the line number of lines that are not process output (the format ignores it). */
@@ -130,18 +132,36 @@ final class TcprClient {
         try {
             channel.eventLoop().execute(() -> {
                 ChannelFuture written = channel.writeAndFlush(new TcprShutdown(time));
-                // a client that does not read must not hold the connection open
-                Future<?> deadline = channel.eventLoop()
-                        .schedule(() -> channel.close(), SHUTDOWN_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                written.addListener(f -> {
-                    deadline.cancel(false);
-                    channel.close();
-                });
+                written.addListener(f -> channel.close());
+                closeIfStalled(written, sender.pendingBytes());
             });
         } catch (RejectedExecutionException e) {
             channel.close();
         }
         return true;
+    }
+
+    /**
+     * A client that does not read must not hold the connection open, but one that reads, however
+     * slowly, gets everything before the shutdown line: closed only when nothing of what was queued
+     * for it left in a whole linger period.
+     */
+    private void closeIfStalled(ChannelFuture written, long pendingBefore) {
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            long pendingNow = sender.pendingBytes();
+                            if (written.isDone()) {
+                                return;
+                            }
+                            if (pendingNow >= pendingBefore) {
+                                channel.close();
+                            } else {
+                                closeIfStalled(written, pendingNow);
+                            }
+                        },
+                        SHUTDOWN_LINGER_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     /**
