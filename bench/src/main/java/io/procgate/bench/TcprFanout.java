@@ -150,11 +150,25 @@ public final class TcprFanout {
             // the launcher's stdbuf works by LD_PRELOAD: without it seq buffers fully, as into any pipe
             case "block" -> "unset LD_PRELOAD _STDBUF_O _STDBUF_E; exec " + seq;
             case "line" -> "exec " + seq;
+            // only the bench's own classes: a tcprocd command line has at most 999 bytes
             case "paced" ->
-                "exec " + java() + " -Xmx32m -XX:TieredStopAtLevel=1 -cp " + System.getProperty("java.class.path") + " "
+                "exec " + java() + " -Xmx32m -XX:TieredStopAtLevel=1 -cp " + ownClasses() + " "
                         + PacedLines.class.getName() + " " + CONSOLE_RATE + " " + lines;
             default -> throw new IllegalArgumentException("CHILD: block, line or paced");
         };
+    }
+
+    private static String ownClasses() {
+        try {
+            return Path.of(PacedLines.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String java() {
