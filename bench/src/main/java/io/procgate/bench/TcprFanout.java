@@ -1,13 +1,17 @@
 package io.procgate.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,26 +19,31 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * TCPR fan-out: one child printing {@code LINES} lines of 100 bytes as fast as it can, fanned out
- * by a running gateway to 1, 10, 100 TCPR clients, against the same child's output rate into a
- * plain pipe, measured in the same run just before each fan-out (the machine is shared and noisy,
- * so the ratio is the figure that counts).
+ * TCPR fan-out: one child printing numbered 100-byte lines, fanned out to N TCPR clients by a
+ * running gateway, and in the same run by {@link BareFanoutServer}, a bare Netty program on the
+ * same transport that writes each pipe read unchanged to every client: the ceiling this machine and
+ * this client leave to any fan-out. The same child's rate into a plain pipe is shown too.
  *
- * <p>For each fan-out: all clients connect and authenticate on one selector thread (the process
- * is not running, so they wait for it, tcpr spec section 8), then the child is started with a
- * tcprocd {@code start}; every client counts the lines it receives and the {@code [gateway] missed
- * N lines} notices until the shutdown line. A client's rate is its delivered lines over the time
- * from the start request to its shutdown line.
+ * <p>Every run checks its own work and ends the program with an error otherwise: each client must
+ * be authenticated, receive the shutdown line, and see the child's lines in order, each line
+ * numbered one more than the last unless a {@code [gateway] missed N lines} notice says N were
+ * skipped, ending with the child's last line; the lines delivered plus those announced missed must
+ * be exactly the lines the child printed. A run where nothing arrived (the child never ran) fails.
+ * At the console rate ({@code paced}) no line may be missed at all; the bare ceiling never misses.
  *
- * <p>Children ({@code CHILD}): {@code block} is {@code yes LINE | head -n N} (head writes a block of
- * lines at a time, even line-buffered); {@code line} is {@code seq -f %099.0f 1 N}, which under the
- * gateway's {@code stdbuf -oL} writes every line on its own, as a line-buffered server does.
+ * <p>Children ({@code CHILD}): {@code block}: {@code seq} with its output fully buffered (writes of
+ * 4 KiB, about 40 lines, as a program printing bursts does); {@code line}: {@code seq} under the
+ * launcher's {@code stdbuf -oL}, one write per line; {@code paced}: {@link PacedLines} at
+ * {@value #CONSOLE_RATE} lines per second, one write per line (a chatty modded game server).
  *
  * <p>Usage: {@code TcprFanout HOST TCPR_PORT TCPR_PASSWORD TCPROCD_PORT USER PASSWORD PROCESS
  * GATEWAY_PID LINES CHILD FANOUTS} (FANOUTS: e.g. {@code 1,10,100}). Prints one Markdown table row
- * per fan-out, then, for each, the gateway's CPU use per thread group.
+ * per fan-out, then the gateway's CPU use per thread group for each.
  */
 public final class TcprFanout {
+    /** The console-rate child's lines per second. */
+    static final int CONSOLE_RATE = 20_000;
+
     private static final int LINE_CONTENT = 99;
     private static final byte[] SHUTDOWN = "TCPR: server shutting down.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MISSED = "[gateway] missed ".getBytes(StandardCharsets.US_ASCII);
@@ -48,7 +57,25 @@ public final class TcprFanout {
 
     private TcprFanout() {}
 
+    /** A benchmark's own check failed: the numbers would be meaningless. */
+    static final class BenchmarkFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BenchmarkFailure(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (BenchmarkFailure e) {
+            System.err.println("tcpr-fanout: FAILED: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String host = args[0];
         InetSocketAddress tcpr = new InetSocketAddress(host, Integer.parseInt(args[1]));
         byte[] tcprPassword = (args[2] + "\n").getBytes(StandardCharsets.UTF_8);
@@ -59,41 +86,56 @@ public final class TcprFanout {
         long gatewayPid = Long.parseLong(args[7]);
         long lines = Long.parseLong(args[8]);
         String child = args[9];
-        String script = switch (child) {
-            case "block" -> "yes " + content() + " | head -n " + lines;
-            case "line" -> "seq -f %0" + LINE_CONTENT + ".0f 1 " + lines;
-            default -> throw new IllegalArgumentException("CHILD: block or line");
-        };
+        String script = script(child, lines);
         String commandLine = "sh -c '" + script + "'";
 
         List<String> notes = new ArrayList<>();
         try (SocketChannel control = SocketChannel.open(tcprocd)) {
             Tcprocd.authenticate(control, user, password);
             // Warm-up, not reported: the gateway's JIT compiles the fan-out path.
-            Run warmup = new Run(tcpr, tcprPassword, WARMUP_CLIENTS, lines);
+            Run warmup = new Run(tcpr, tcprPassword, WARMUP_CLIENTS, lines, true);
             warmup.connect();
-            long w0 = System.nanoTime();
             Tcprocd.start(control, process, commandLine);
-            warmup.receive(w0);
+            warmup.receive(System.nanoTime());
+            warmup.check(false);
             for (String f : args[10].split(",")) {
                 int clients = Integer.parseInt(f.trim());
-                double pipeRate = pipeRate(script, lines);
-                Run run = new Run(tcpr, tcprPassword, clients, lines);
+                double pipeRate = child.equals("paced") ? CONSOLE_RATE : pipeRate(script, lines);
+
+                Measured bare = bare(script, clients, lines);
+
+                Run run = new Run(tcpr, tcprPassword, clients, lines, true);
                 run.connect();
                 CpuShare cpu = CpuShare.start(gatewayPid);
                 long t0 = System.nanoTime();
                 Tcprocd.start(control, process, commandLine);
                 run.receive(t0);
                 CpuShare.Result used = cpu.stop();
-                run.report(child, pipeRate, used);
+                run.check(child.equals("paced"));
+                Measured gateway = new Measured(run, used);
+
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %,.0f | %s | %s | %.2f (lines %.2f) | %.1f%% / %.1f%% | %.2f / %.2f |%n",
+                        child,
+                        clients,
+                        pipeRate,
+                        bare.cell(),
+                        gateway.cell(),
+                        gateway.bytesPerSecond() / bare.bytesPerSecond(),
+                        gateway.linesPerSecond() / bare.linesPerSecond(),
+                        100.0 * run.delivered() / ((double) lines * clients),
+                        100.0 * run.missed() / ((double) lines * clients),
+                        used.processCores(),
+                        used.machineCores());
                 notes.add(String.format(
                         Locale.ROOT,
                         "> %s child, %d client(s): gateway threads, in cores (CPU seconds per second of the run): %s;"
-                                + " the machine was busy %.2f cores",
+                                + " bare ceiling: %s",
                         child,
                         clients,
                         used.byThread(),
-                        used.machineCores()));
+                        bare.cpu.byThread()));
             }
         }
         for (String note : notes) {
@@ -101,10 +143,112 @@ public final class TcprFanout {
         }
     }
 
-    /** 99 bytes of content, so that a line is 100 bytes with its newline. */
-    private static String content() {
-        String digits = "0123456789".repeat(10);
-        return digits.substring(0, LINE_CONTENT);
+    /** The child's shell script; its lines are numbered from 1, each 99 digits plus the newline. */
+    static String script(String child, long lines) {
+        String seq = "seq -f %0" + LINE_CONTENT + ".0f 1 " + lines;
+        return switch (child) {
+            // the launcher's stdbuf works by LD_PRELOAD: without it seq buffers fully, as into any pipe
+            case "block" -> "unset LD_PRELOAD _STDBUF_O _STDBUF_E; exec " + seq;
+            case "line" -> "exec " + seq;
+            // only the bench's own classes: a tcprocd command line has at most 999 bytes
+            case "paced" ->
+                "exec " + java() + " -Xmx32m -XX:TieredStopAtLevel=1 -cp " + ownClasses() + " "
+                        + PacedLines.class.getName() + " " + CONSOLE_RATE + " " + lines;
+            default -> throw new IllegalArgumentException("CHILD: block, line or paced");
+        };
+    }
+
+    private static String ownClasses() {
+        try {
+            return Path.of(PacedLines.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** One fan-out through {@link BareFanoutServer}, started for it as a process of its own. */
+    static Measured bare(String script, int clients, long lines) throws IOException, InterruptedException {
+        Process server = new ProcessBuilder(
+                        java(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BareFanoutServer.class.getName(),
+                        script)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("bare fan-out on ")) {
+                throw new BenchmarkFailure("the bare fan-out server did not start: " + first);
+            }
+            int port = Integer.parseInt(
+                    first.substring("bare fan-out on ".length()).trim());
+            Run run = new Run(
+                    new InetSocketAddress("127.0.0.1", port),
+                    "bench\n".getBytes(StandardCharsets.US_ASCII),
+                    clients,
+                    lines,
+                    false);
+            run.connect();
+            CpuShare cpu = CpuShare.start(server.pid());
+            long t0 = System.nanoTime();
+            OutputStream control = server.getOutputStream();
+            control.write("start\n".getBytes(StandardCharsets.US_ASCII));
+            control.flush();
+            run.receive(t0);
+            CpuShare.Result used = cpu.stop();
+            control.close(); // the server exits now
+            run.check(true);
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                throw new BenchmarkFailure("the bare fan-out server did not exit");
+            }
+            return new Measured(run, used);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** A run's rates and CPU. */
+    record Measured(Run run, CpuShare.Result cpu) {
+        double seconds() {
+            return (run.lastEnd() - run.t0) / 1e9;
+        }
+
+        double bytesPerSecond() {
+            return run.bytes() / seconds();
+        }
+
+        /** Lines delivered per second, summed over the clients. */
+        double linesPerSecond() {
+            return run.delivered() / seconds();
+        }
+
+        /** Server CPU nanoseconds per line delivered to one client. */
+        double cpuNanosPerLine() {
+            return cpu.processCores() * cpu.wallNanos() / run.delivered();
+        }
+
+        String cell() {
+            return String.format(
+                    Locale.ROOT,
+                    "%,.1f MB/s, %,.0f lines/s, %.2f µs CPU per line per client (%.2f cores)",
+                    bytesPerSecond() / 1e6,
+                    linesPerSecond(),
+                    cpuNanosPerLine() / 1e3,
+                    cpu.processCores());
+        }
     }
 
     /** The child's lines per second into a plain pipe read by this JVM; the best of a few runs. */
@@ -130,31 +274,33 @@ public final class TcprFanout {
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("the pipe baseline did not end");
+                throw new BenchmarkFailure("the pipe baseline did not end");
             }
             best = Math.min(best, System.nanoTime() - start);
             if (count != lines) {
-                throw new IOException("the pipe baseline printed " + count + " lines, expected " + lines);
+                throw new BenchmarkFailure("the pipe baseline printed " + count + " lines, expected " + lines);
             }
         }
         return lines / (best / 1e9);
     }
 
     /** One fan-out: its clients on one selector, and their counts. */
-    private static final class Run {
+    static final class Run {
         private final InetSocketAddress address;
         private final byte[] password;
         private final int count;
         private final long lines;
+        private final boolean prefixed;
         private final List<Client> clients = new ArrayList<>();
         private final Selector selector;
-        private long t0;
+        long t0;
 
-        Run(InetSocketAddress address, byte[] password, int count, long lines) throws IOException {
+        Run(InetSocketAddress address, byte[] password, int count, long lines, boolean prefixed) throws IOException {
             this.address = address;
             this.password = password;
             this.count = count;
             this.lines = lines;
+            this.prefixed = prefixed;
             this.selector = Selector.open();
         }
 
@@ -164,19 +310,19 @@ public final class TcprFanout {
                 SocketChannel ch = SocketChannel.open(address);
                 ch.write(ByteBuffer.wrap(password));
                 ch.configureBlocking(false);
-                Client c = new Client(ch);
+                Client c = new Client(i, ch, prefixed);
                 ch.register(selector, SelectionKey.OP_READ, c);
                 clients.add(c);
             }
             long deadline = System.nanoTime() + AUTH_DEADLINE_NANOS;
             while (clients.stream().anyMatch(c -> !c.authenticated)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("clients not authenticated within 60 s");
+                    throw new BenchmarkFailure("clients not authenticated within 60 s");
                 }
                 poll();
                 for (Client c : clients) {
                     if (c.done) {
-                        throw new IOException("a client was closed before authentication");
+                        throw new BenchmarkFailure("client " + c.id + " was closed before authentication");
                     }
                 }
             }
@@ -188,7 +334,7 @@ public final class TcprFanout {
             long deadline = start + RUN_DEADLINE_NANOS;
             while (clients.stream().anyMatch(c -> !c.done)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("the run did not end within 300 s");
+                    throw new BenchmarkFailure("the run did not end within 300 s");
                 }
                 poll();
             }
@@ -196,6 +342,42 @@ public final class TcprFanout {
                 c.channel.close();
             }
             selector.close();
+        }
+
+        /** Every line of the child arrived at every client, in order, or was announced missed. */
+        void check(boolean noneMissed) throws BenchmarkFailure {
+            for (Client c : clients) {
+                if (!c.shutdownLine) {
+                    throw new BenchmarkFailure("client " + c.id + " was closed without the shutdown line, after line "
+                            + (c.expected - 1) + " of " + lines);
+                }
+                if (c.delivered == 0) {
+                    throw new BenchmarkFailure("client " + c.id + " received no line: the child did not run");
+                }
+                if (c.expected - 1 != lines || c.delivered + c.missed != lines) {
+                    throw new BenchmarkFailure("client " + c.id + ": " + c.delivered + " lines delivered and "
+                            + c.missed + " announced missed, ending before line " + c.expected + ", of " + lines);
+                }
+                if (noneMissed && c.missed > 0) {
+                    throw new BenchmarkFailure("client " + c.id + " missed " + c.missed + " lines");
+                }
+            }
+        }
+
+        long delivered() {
+            return clients.stream().mapToLong(c -> c.delivered).sum();
+        }
+
+        long missed() {
+            return clients.stream().mapToLong(c -> c.missed).sum();
+        }
+
+        long bytes() {
+            return clients.stream().mapToLong(c -> c.bytes).sum();
+        }
+
+        long lastEnd() {
+            return clients.stream().mapToLong(c -> c.endNanos).max().orElseThrow();
         }
 
         private void poll() throws IOException {
@@ -211,62 +393,30 @@ public final class TcprFanout {
                 }
             }
         }
-
-        void report(String child, double pipeRate, CpuShare.Result cpu) {
-            double slowest = Double.MAX_VALUE;
-            double sum = 0;
-            long firstEnd = Long.MAX_VALUE;
-            long delivered = 0;
-            long missed = 0;
-            int unended = 0;
-            for (Client c : clients) {
-                double rate = c.delivered / ((c.endNanos - t0) / 1e9);
-                slowest = Math.min(slowest, rate);
-                sum += rate;
-                firstEnd = Math.min(firstEnd, c.endNanos);
-                delivered += c.delivered;
-                missed += c.missed;
-                if (!c.shutdownLine) {
-                    unended++;
-                }
-            }
-            double mean = sum / clients.size();
-            double expected = (double) lines * clients.size();
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %.1f%% / %.1f%% / %.1f%%%s | %.3f (mean %.3f) | %.2f (+%.2f waiting) / %.2f / %.2f |%n",
-                    child,
-                    clients.size(),
-                    pipeRate,
-                    lines / ((firstEnd - t0) / 1e9),
-                    slowest,
-                    mean,
-                    100 * delivered / expected,
-                    100 * missed / expected,
-                    100 * (expected - delivered - missed) / expected,
-                    unended > 0 ? " (" + unended + " closed without the shutdown line)" : "",
-                    slowest / pipeRate,
-                    mean / pipeRate,
-                    cpu.processCores(),
-                    cpu.processWaitCores(),
-                    cpu.ownCores(),
-                    cpu.machineCores());
-        }
     }
 
-    /** One TCPR client: a line scanner over its receive buffer. */
+    /** One TCPR client: a line scanner over its receive buffer, checking the numbering. */
     private static final class Client {
+        private final int id;
         private final SocketChannel channel;
+        private final boolean prefixed;
         private final ByteBuffer in = ByteBuffer.allocate(256 * 1024);
         boolean authenticated;
         boolean done;
         boolean shutdownLine;
         long delivered;
         long missed;
+        /** Bytes of output received after authentication, shutdown line excluded. */
+        long bytes;
+        /** The number the next line must carry. */
+        long expected = 1;
+
         long endNanos;
 
-        Client(SocketChannel channel) {
+        Client(int id, SocketChannel channel, boolean prefixed) {
+            this.id = id;
             this.channel = channel;
+            this.prefixed = prefixed;
         }
 
         void read() throws IOException {
@@ -297,31 +447,57 @@ public final class TcprFanout {
             if (!authenticated) {
                 String text = new String(a, from, to - from, StandardCharsets.UTF_8);
                 if (!text.endsWith("is now authenticated")) {
-                    throw new IOException("expected the authenticated line, got: " + text);
+                    throw new BenchmarkFailure("client " + id + ": expected the authenticated line, got: " + text);
                 }
                 authenticated = true;
                 return;
             }
-            if (a[from] == '[') {
-                if (startsWith(a, from + PREFIX, to, MISSED)) {
-                    long m = 0;
-                    for (int i = from + PREFIX + MISSED.length; i < to && a[i] >= '0' && a[i] <= '9'; i++) {
-                        m = m * 10 + (a[i] - '0');
-                    }
-                    missed += m;
-                } else {
-                    delivered++;
-                }
-                return;
-            }
             // "HH:MM:SSTCPR: server shutting down."
-            if (startsWith(a, from + 8, to, SHUTDOWN)) {
+            if (a[from] != '[' && startsWith(a, from + 8, to, SHUTDOWN)) {
                 shutdownLine = true;
                 done = true;
                 endNanos = System.nanoTime();
                 return;
             }
-            throw new IOException("unexpected line: " + new String(a, from, to - from, StandardCharsets.UTF_8));
+            int content = from;
+            if (prefixed) {
+                if (a[from] != '[' || to - from < PREFIX || a[from + PREFIX - 2] != ']') {
+                    throw unexpected(a, from, to);
+                }
+                content += PREFIX;
+            }
+            bytes += to - from + 1;
+            if (startsWith(a, content, to, MISSED)) {
+                long m = 0;
+                for (int i = content + MISSED.length; i < to && a[i] >= '0' && a[i] <= '9'; i++) {
+                    m = m * 10 + (a[i] - '0');
+                }
+                missed += m;
+                expected += m;
+                return;
+            }
+            if (to - content != LINE_CONTENT) {
+                throw unexpected(a, from, to);
+            }
+            long number = 0;
+            for (int i = content; i < to; i++) {
+                int d = a[i] - '0';
+                if (d < 0 || d > 9) {
+                    throw unexpected(a, from, to);
+                }
+                number = number * 10 + d; // 99 digits of a number below 10^18: leading zeros
+            }
+            if (number != expected) {
+                throw new BenchmarkFailure(
+                        "client " + id + ": line " + number + " arrived where line " + expected + " was due");
+            }
+            expected++;
+            delivered++;
+        }
+
+        private BenchmarkFailure unexpected(byte[] a, int from, int to) {
+            return new BenchmarkFailure("client " + id + ": unexpected line: "
+                    + new String(a, from, Math.min(to - from, 200), StandardCharsets.UTF_8));
         }
 
         private static boolean startsWith(byte[] a, int from, int to, byte[] prefix) {

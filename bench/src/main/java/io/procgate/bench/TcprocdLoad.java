@@ -18,7 +18,9 @@ import java.util.Locale;
  * each keeping {@code depth} requests in flight, for {@code seconds}. Prints requests per second
  * and the p50/p99 latency of a request (from its send to its answer).
  *
- * <p>Usage: {@code TcprocdLoad HOST PORT USER PASSWORD list|command:NAME CONNECTIONS DEPTH SECONDS}
+ * <p>Usage: {@code TcprocdLoad HOST PORT USER PASSWORD list|command:NAME CONNECTIONS DEPTH SECONDS
+ * [SERVER_PID]}: with the server's pid, also the server's CPU time per request over the measured
+ * window (from {@code /proc}), which is steadier than a rate on a shared machine.
  * <br>or {@code TcprocdLoad HOST PORT USER PASSWORD idle CONNECTIONS 0 SECONDS}: opens and
  * authenticates the connections, then holds them for {@code SECONDS} (for heap measurements).
  */
@@ -58,11 +60,25 @@ public final class TcprocdLoad {
             throw new IllegalArgumentException("mode: list, command:NAME or idle");
         }
         TcprocdLoad load = new TcprocdLoad(request, mode.equals("list"), depth);
-        load.run(new InetSocketAddress(host, port), user, password, connections, seconds, mode.equals("idle"));
+        long serverPid = args.length > 8 ? Long.parseLong(args[8]) : -1;
+        load.run(
+                new InetSocketAddress(host, port),
+                user,
+                password,
+                connections,
+                seconds,
+                mode.equals("idle"),
+                serverPid);
     }
 
     private void run(
-            InetSocketAddress address, String user, String password, int connections, int seconds, boolean idle)
+            InetSocketAddress address,
+            String user,
+            String password,
+            int connections,
+            int seconds,
+            boolean idle,
+            long serverPid)
             throws IOException, InterruptedException {
         Selector selector = Selector.open();
         List<Connection> all = new ArrayList<>();
@@ -89,11 +105,13 @@ public final class TcprocdLoad {
         long warmupEnd = System.nanoTime() + Math.min(2, seconds / 5 + 1) * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         long measuredFrom = 0;
+        CpuShare cpu = null;
         while (true) {
             long now = System.nanoTime();
             if (!measuring && now >= warmupEnd) {
                 measuring = true;
                 measuredFrom = now;
+                cpu = serverPid > 0 ? CpuShare.start(serverPid) : null;
             }
             if (now >= end) {
                 break;
@@ -113,20 +131,34 @@ public final class TcprocdLoad {
             }
         }
         double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
+        CpuShare.Result used = cpu == null ? null : cpu.stop();
+        if (completed == 0) {
+            throw new IOException("no request was answered in the measured window");
+        }
         for (Connection c : all) {
             c.channel.close();
         }
         long[] sorted = Arrays.copyOf(latencies, samples);
         Arrays.sort(sorted);
+        String cpuText = used == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        ", server CPU %.2f µs/request (%.2f cores; load generator %.2f, machine %.2f)",
+                        used.processCores() * used.wallNanos() / 1e3 / completed,
+                        used.processCores(),
+                        used.ownCores(),
+                        used.machineCores());
         System.out.printf(
                 Locale.ROOT,
-                "requests/s %.0f p50 %.3f ms p99 %.3f ms (%d connections, depth %d, %d requests)%n",
+                "requests/s %.0f p50 %.3f ms p99 %.3f ms (%d connections, depth %d, %d requests%s)%n",
                 completed / elapsed,
                 percentile(sorted, 0.50) / 1e6,
                 percentile(sorted, 0.99) / 1e6,
                 all.size(),
                 depth,
-                completed);
+                completed,
+                cpuText);
     }
 
     private static double percentile(long[] sorted, double p) {

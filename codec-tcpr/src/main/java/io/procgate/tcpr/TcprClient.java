@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.util.concurrent.Future;
 import io.procgate.core.net.BoundedLineSender;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
@@ -19,11 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * does not read costs at most {@code client-buffer} bytes, is told {@code [gateway] missed N lines}
  * and resumes with the newest output, while the others go on unaffected.
  *
- * <p>The sender allows one call at a time; this class serializes them with its own lock. Each
- * line is written and flushed on its own (the pieces of a split over-long line together).
+ * <p>The sender allows one call at a time; this class serializes them with its own lock. The
+ * gateway's own lines are written and flushed on their own; the process's output comes framed by
+ * the listener, shared with the other clients, and goes out one write per read of the process's
+ * pipe (tcpr spec, section 2.4).
  */
 final class TcprClient {
-    /** How long the shutdown line may take to leave before the connection is closed anyway. */
+    /**
+     * How long the shutdown line may wait while nothing queued for the client leaves, before the
+     * connection is closed anyway.
+     */
     private static final long SHUTDOWN_LINGER_MILLIS = 2000;
 
     /** Passed as the line number of lines that are not process output (the format ignores it). */
@@ -32,12 +36,19 @@ final class TcprClient {
     private final Channel channel;
     private final String peer;
     private final BoundedLineSender sender;
+    private final TcprNewline newline;
     private final AtomicBoolean ending = new AtomicBoolean();
 
     TcprClient(Channel channel, String peer, long maxPendingBytes, TcprLineFormat format) {
         this.channel = channel;
         this.peer = peer;
         this.sender = new BoundedLineSender(channel, format, maxPendingBytes);
+        this.newline = format.newline();
+    }
+
+    /** The newline of this session, which its shared output lines are framed with. */
+    TcprNewline newline() {
+        return newline;
     }
 
     Channel channel() {
@@ -63,6 +74,24 @@ final class TcprClient {
     synchronized void output(long lineNumber, ByteBuf content) {
         if (!ending.get()) {
             sender.send(lineNumber, content);
+        }
+    }
+
+    /**
+     * A line of the process's output, already framed for this session by the listener: {@code
+     * length} bytes of {@code shared} from {@code offset}, shared with the other clients. It is sent
+     * with the rest of its read at {@link #flushBatch}.
+     */
+    synchronized void offer(long lineNumber, ByteBuf shared, int offset, int length) {
+        if (!ending.get()) {
+            sender.offer(lineNumber, shared, offset, length);
+        }
+    }
+
+    /** The end of a read of the process's output: what it brought this client goes out, in one write. */
+    synchronized void flushBatch() {
+        if (!ending.get()) {
+            sender.flushBatch();
         }
     }
 
@@ -103,13 +132,8 @@ final class TcprClient {
         try {
             channel.eventLoop().execute(() -> {
                 ChannelFuture written = channel.writeAndFlush(new TcprShutdown(time));
-                // a client that does not read must not hold the connection open
-                Future<?> deadline = channel.eventLoop()
-                        .schedule(() -> channel.close(), SHUTDOWN_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                written.addListener(f -> {
-                    deadline.cancel(false);
-                    channel.close();
-                });
+                written.addListener(f -> channel.close());
+                closeIfStalled(written, sender.pendingBytes());
             });
         } catch (RejectedExecutionException e) {
             channel.close();
@@ -118,10 +142,37 @@ final class TcprClient {
     }
 
     /**
+     * A client that does not read must not hold the connection open, but one that reads, however
+     * slowly, gets everything before the shutdown line: closed only when nothing of what was queued
+     * for it left in a whole linger period.
+     */
+    private void closeIfStalled(ChannelFuture written, long pendingBefore) {
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            long pendingNow = sender.pendingBytes();
+                            if (written.isDone()) {
+                                return;
+                            }
+                            if (pendingNow >= pendingBefore) {
+                                channel.close();
+                            } else {
+                                closeIfStalled(written, pendingNow);
+                            }
+                        },
+                        SHUTDOWN_LINGER_MILLIS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * Marks the session as ending: no line is accepted any more. Under the lock, so that no line
      * can be written behind the shutdown line. Returns false if it was already ending.
      */
     synchronized boolean markEnding() {
-        return ending.compareAndSet(false, true);
+        if (!ending.compareAndSet(false, true)) {
+            return false;
+        }
+        sender.discardBatch(); // nothing may follow the shutdown line; a closed channel takes nothing
+        return true;
     }
 }

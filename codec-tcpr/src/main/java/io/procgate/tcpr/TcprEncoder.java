@@ -99,6 +99,21 @@ public final class TcprEncoder extends MessageToMessageEncoder<TcprMessage> {
         return buf;
     }
 
+    /**
+     * Appends {@code content} framed as {@link #frame} frames it to {@code out}: for the fan-out,
+     * which frames each line once into a buffer its clients share.
+     */
+    static void appendFrame(
+            ByteBuf out, boolean timestamps, LocalTime time, ByteBuf content, TcprNewline newline, int maxLineBytes) {
+        int index = content.readerIndex();
+        int end = content.writerIndex();
+        do {
+            int length = Math.min(maxLineBytes, end - index);
+            writeFrame(out, timestamps, time, content, index, length, newline);
+            index += length;
+        } while (index < end);
+    }
+
     private static int frameLength(boolean timestamps, int length, TcprNewline newline) {
         return (timestamps ? TcprConstants.TIMESTAMP_PREFIX_LENGTH : 0) + length + newline.length();
     }

@@ -27,6 +27,11 @@ final class TcprLineFormat implements BoundedLineSender.LineFormat {
         this.clock = clock;
     }
 
+    /** The session's newline, which the fan-out frames shared lines with. */
+    TcprNewline newline() {
+        return newline;
+    }
+
     @Override
     public ByteBuf line(ByteBufAllocator alloc, long lineNumber, ByteBuf content) {
         return TcprEncoder.frame(alloc, timestamps, clock.get(), content, newline, TcprConstants.MAX_LINE_BYTES);

@@ -1,6 +1,7 @@
 package io.procgate.tcpr;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.procgate.core.auth.LoginThrottle;
@@ -18,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -40,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TcprListener {
     private static final Logger LOG = LoggerFactory.getLogger(TcprListener.class);
+
+    /** The size of a block that a read's lines are framed into (a pipe read is at most 64 KiB). */
+    private static final int FRAME_BLOCK_BYTES = 64 * 1024;
 
     private final TcprListenerSettings settings;
     private final ProtocolMetrics metrics;
@@ -234,13 +241,81 @@ final class TcprListener {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
-    /** The process's output, fanned out to every joined client; called on the process's loop. */
+    /**
+     * The process's output, fanned out to every joined client; called on the process's loop. Each
+     * line is framed once per newline in use ({@code [HH:MM:SS] } prefix, split, newline), into a
+     * buffer of its read that every client of that newline shares; at the end of the read each
+     * client is handed its share in one write (tcpr spec, section 2.4), through its own bound.
+     */
     private final class Output implements LineSubscriber {
+        /**
+         * Per {@link TcprNewline}: the block this read's lines are framed into, or null. A block
+         * never grows (a client's loop may be sending an earlier part of it while later lines are
+         * framed): a frame that does not fit starts a new block.
+         */
+        private final ByteBuf[] frames = new ByteBuf[TcprNewline.values().length];
+        /** Every block of this read, released at its end (clients hold retained slices). */
+        private final List<ByteBuf> blocks = new ArrayList<>();
+        /** Per newline: where the current line's frame starts in its block, and its length. */
+        private final int[] offsets = new int[frames.length];
+
+        private final int[] lengths = new int[frames.length];
+        /** Per newline: the line whose frame {@link #offsets} holds. */
+        private final long[] framedLine = new long[frames.length];
+        /** The time of this read, for every line of it; null between reads. */
+        private LocalTime readTime;
+
         @Override
         public void onLine(long lineNumber, ByteBuf content) {
-            for (TcprClient client : clients) {
-                client.output(lineNumber, content);
+            if (clients.isEmpty()) {
+                return;
             }
+            if (readTime == null) {
+                readTime = now();
+                Arrays.fill(framedLine, -1);
+            }
+            for (TcprClient client : clients) {
+                int n = client.newline().ordinal();
+                if (framedLine[n] != lineNumber) {
+                    frame(n, lineNumber, content);
+                }
+                client.offer(lineNumber, frames[n], offsets[n], lengths[n]);
+            }
+        }
+
+        private void frame(int n, long lineNumber, ByteBuf content) {
+            TcprNewline newline = TcprNewline.values()[n];
+            int pieces = Math.max(
+                    1, (content.readableBytes() + TcprConstants.MAX_LINE_BYTES - 1) / TcprConstants.MAX_LINE_BYTES);
+            int needed = content.readableBytes() + pieces * (TcprConstants.TIMESTAMP_PREFIX_LENGTH + newline.length());
+            ByteBuf block = frames[n];
+            if (block == null || block.writableBytes() < needed) {
+                int size = Math.max(FRAME_BLOCK_BYTES, needed);
+                block = frames[n] = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+                blocks.add(block);
+            }
+            int start = block.writerIndex();
+            TcprEncoder.appendFrame(
+                    block, settings.timestamps(), readTime, content, newline, TcprConstants.MAX_LINE_BYTES);
+            offsets[n] = start;
+            lengths[n] = block.writerIndex() - start;
+            framedLine[n] = lineNumber;
+        }
+
+        @Override
+        public void onLinesEnd() {
+            if (readTime == null) {
+                return;
+            }
+            readTime = null;
+            for (TcprClient client : clients) {
+                client.flushBatch();
+            }
+            Arrays.fill(frames, null);
+            for (ByteBuf block : blocks) {
+                block.release();
+            }
+            blocks.clear();
         }
 
         @Override
@@ -256,6 +331,7 @@ final class TcprListener {
 
         @Override
         public void onExit(ExitStatus status) {
+            onLinesEnd(); // a host delivers every line, and the end of its read, before this
             shutdownAll("process exited (" + status + ")");
         }
     }

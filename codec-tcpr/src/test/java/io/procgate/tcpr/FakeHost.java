@@ -30,6 +30,7 @@ final class FakeHost implements ProcessHost {
             var content = Unpooled.copiedBuffer(line, StandardCharsets.UTF_8);
             s.onLine(lineNumber++, content);
             content.release();
+            s.onLinesEnd(); // one read per line, as a child writing line by line gives
         }
     }
 

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       starts out holding everything; only for a user with a password is it replaced by one that
  *       reads {@code NN password} (and {@code 23AUTHENTICATION_REQUIRED} sent), others get
  *       {@code 02OK} at once. A login that is not a configured user is refused unless the listener
- *       allows unknown users.
+ *       allows unknown users. On a listener with {@code gateway-uid-admin}, a peer of the gateway's own
+ *       uid is an admin at once, with no password.
  * </ul>
  *
  * <p>A connection that has not authenticated within the listener's {@code auth-timeout} is closed.
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TcprocdAuthHandler.class);
+
+    /** The uid this gateway runs as: an admin on listeners with {@code gateway-uid-admin}. */
+    private static final int GATEWAY_UID = UnixPeers.gatewayUid();
 
     private final Authenticator authenticator;
     private final LoginThrottle throttle;
@@ -170,7 +174,18 @@ final class TcprocdAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void answerLocalPeer(ChannelHandlerContext ctx, int uid, Optional<String> login, Optional<User> user) {
         Channel channel = ctx.channel();
-        if (login.isEmpty()) {
+        if (listener.gatewayUidAdmin() && uid == GATEWAY_UID) {
+            // The gateway's own account: it can read the config and the gateway's memory anyway, so a
+            // password would guard nothing. A uid without a login (a container's arbitrary uid) is named
+            // by its number, which run-as resolves back to the same uid.
+            succeed(
+                    ctx,
+                    new User(
+                            login.orElse(Integer.toString(uid)),
+                            null,
+                            true,
+                            user.map(User::runAs).orElse(null)));
+        } else if (login.isEmpty()) {
             fail(ctx, "uid " + uid, "the uid has no login name");
         } else if (user.isPresent() && user.get().hasPassword()) {
             localUser = login.get();

@@ -171,7 +171,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
             data.writeCharSequence(name, StandardCharsets.US_ASCII);
             data.writeByte('\n');
         }
-        ctx.write(new TcprocdDataResponse(data));
+        ctx.write(new TcprocdDataResponse(data), ctx.voidPromise());
         metrics.request(TcprocdStatus.OK.name());
     }
 
@@ -195,7 +195,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 both.addComponents(true, missed, data);
                 data = both;
             }
-            ctx.write(new TcprocdDataResponse(data));
+            ctx.write(new TcprocdDataResponse(data), ctx.voidPromise());
             metrics.request(TcprocdStatus.OK.name());
         } finally {
             slice.release();
@@ -251,7 +251,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
 
     private void reply(ChannelHandlerContext ctx, ControlStatus status) {
         TcprocdStatus word = TcprocdStatus.of(status);
-        ctx.write(TcprocdResponse.of(word));
+        ctx.write(TcprocdResponse.of(word), ctx.voidPromise());
         metrics.request(word.name());
     }
 
@@ -262,7 +262,7 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 PeerAddresses.format(ctx.channel()),
                 caller == null ? "?" : caller.user().name(),
                 error);
-        ctx.write(TcprocdResponse.of(TcprocdStatus.UNKNOWN));
+        ctx.write(TcprocdResponse.of(TcprocdStatus.UNKNOWN), ctx.voidPromise());
         metrics.request(TcprocdStatus.UNKNOWN.name());
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.core.spi.PluginContext;
 import java.net.InetSocketAddress;
@@ -57,6 +58,11 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
                 listener.isUnix() ? TcprocdDecoder.Mode.HOLD : TcprocdDecoder.Mode.USER_AND_PASSWORD;
         channel.attr(TcprocdPipeline.METRICS).set(context.protocolMetrics());
         ChannelPipeline pipeline = channel.pipeline();
+        // Pipelined requests arrive many to a read: their answers go out in one flush (one write
+        // syscall) at the end of the read, as a bare server's would; outside a read, at once.
+        pipeline.addLast(
+                TcprocdPipeline.FLUSHES,
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         pipeline.addLast(TcprocdPipeline.AUTH_DECODER, new TcprocdDecoder(credentials));
         pipeline.addLast(TcprocdPipeline.DECODER, new TcprocdDecoder());
         pipeline.addLast(TcprocdPipeline.ENCODER, TcprocdEncoder.INSTANCE);

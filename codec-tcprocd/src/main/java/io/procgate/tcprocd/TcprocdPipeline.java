@@ -11,6 +11,7 @@ import io.procgate.core.metrics.ProtocolMetrics;
  *
  * <pre>
  * TCP and unix socket, until authenticated:
+ *   flushes       FlushConsolidationHandler (one flush per read, not per answer)
  *   auth-decoder  TcprocdDecoder (credentials; holds what follows)    removed after OK
  *   decoder       TcprocdDecoder (requests)
  *   encoder       TcprocdEncoder
@@ -23,6 +24,7 @@ import io.procgate.core.metrics.ProtocolMetrics;
  * </pre>
  */
 public final class TcprocdPipeline {
+    public static final String FLUSHES = "flushes";
     public static final String AUTH_DECODER = "auth-decoder";
     public static final String DECODER = "decoder";
     public static final String ENCODER = "encoder";

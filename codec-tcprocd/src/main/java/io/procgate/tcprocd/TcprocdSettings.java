@@ -21,7 +21,8 @@ import java.util.Set;
  * gateway.tcprocd {
  *   listeners = [
  *     { host = "127.0.0.1", port = 20103, auth-timeout = 10s }
- *     { socket = "/run/tcprocd.sock", mode = "0660", allow-unknown-users = false, auth-timeout = 10s }
+ *     { socket = "/run/tcprocd.sock", mode = "0660", allow-unknown-users = false, gateway-uid-admin = false,
+ *       auth-timeout = 10s }
  *   ]
  *   max-response = 64 MiB     # the most data one cat answer carries
  *   attach-buffer = 1 MiB     # how far an attached client may fall behind before it misses lines
@@ -41,7 +42,8 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
     private static final String PATH = "gateway.tcprocd";
     private static final Set<String> KEYS = Set.of("listeners", "max-response", "attach-buffer");
     private static final Set<String> TCP_KEYS = Set.of("host", "port", "auth-timeout", "tls");
-    private static final Set<String> UNIX_KEYS = Set.of("socket", "mode", "allow-unknown-users", "auth-timeout");
+    private static final Set<String> UNIX_KEYS =
+            Set.of("socket", "mode", "allow-unknown-users", "gateway-uid-admin", "auth-timeout");
 
     public TcprocdSettings {
         listeners = List.copyOf(listeners);
@@ -87,7 +89,9 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
             }
             int mode = entry.hasPath("mode") ? mode(entry, where) : BindAddress.Unix.DEFAULT_MODE;
             boolean allowUnknown = entry.hasPath("allow-unknown-users") && bool(entry, "allow-unknown-users", where);
-            return new TcprocdListenerSettings(new BindAddress.Unix(Path.of(socket), mode, allowUnknown), authTimeout);
+            boolean gatewayUidAdmin = entry.hasPath("gateway-uid-admin") && bool(entry, "gateway-uid-admin", where);
+            return new TcprocdListenerSettings(
+                    new BindAddress.Unix(Path.of(socket), mode, allowUnknown), authTimeout, null, gatewayUidAdmin);
         }
         String host = entry.hasPath("host") ? string(entry, "host", where) : BindAddress.DEFAULT_HOST;
         int port = entry.hasPath("port") ? port(entry, where) : TcprocdConstants.DEFAULT_PORT;
@@ -104,7 +108,7 @@ public record TcprocdSettings(long maxResponse, long attachBuffer, List<TcprocdL
                         where + "." + e.getKey(),
                         "unknown key; expected one of " + new java.util.TreeSet<>(allowed)
                                 + (allowed == TCP_KEYS
-                                        ? " (or socket, mode, allow-unknown-users for a unix socket)"
+                                        ? " (or socket, mode, allow-unknown-users, gateway-uid-admin for a unix socket)"
                                         : ""));
             }
         }

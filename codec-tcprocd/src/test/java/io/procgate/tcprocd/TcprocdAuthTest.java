@@ -101,6 +101,39 @@ class TcprocdAuthTest {
     }
 
     @Test
+    void onAGatewayUidAdminSocketTheGatewaysOwnAccountIsAnAdminWithoutPassword() {
+        // The gateway's account is configured with a password and no admin flag: the socket's rule
+        // wins, since that account can read the configuration and the gateway's memory anyway.
+        String me = System.getProperty("user.name");
+        try (Gateway gateway = start(
+                "alice { password = \"alice-pw\" }, " + me + " { password = \"my-pw\" }",
+                "{ host = \"127.0.0.1\", port = 0 }, " + socket("own.sock") + ", gateway-uid-admin = true }, "
+                        + socket("plain.sock") + " }",
+                "allow-root-children = true\n")) {
+            List<SocketAddress> bound = gateway.boundAddresses("tcprocd");
+            try (WireClient alice = WireClient.connect(bound.get(0))) {
+                assertThat(alice.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
+                alice.send(TcprocdWire.credentials("alice", "alice-pw"));
+                assertThat(alice.readStatus()).isEqualTo("OK");
+                alice.send(TcprocdWire.start("alices", "sleep 30", ""));
+                assertThat(alice.readStatus()).isEqualTo("OK");
+            }
+            try (WireClient own = WireClient.connect(bound.get(1))) {
+                assertThat(own.readStatus()).isEqualTo("OK");
+                own.send(TcprocdWire.list());
+                assertThat(own.readStatus()).isEqualTo("OK");
+                assertThat(own.readData()).isEqualTo("alices\n"); // an admin sees every process
+                own.send(TcprocdWire.kill("alices"));
+                assertThat(own.readStatus()).isEqualTo("OK");
+            }
+            // Without the key the same account is what the user table says: asked for its password.
+            try (WireClient plain = WireClient.connect(bound.get(2))) {
+                assertThat(plain.readStatus()).isEqualTo("AUTHENTICATION_REQUIRED");
+            }
+        }
+    }
+
+    @Test
     void anUnknownLocalUserIsRefusedUnlessTheListenerAllowsIt() {
         try (Gateway gateway = start(
                 "alice { password = \"alice-pw\" }",

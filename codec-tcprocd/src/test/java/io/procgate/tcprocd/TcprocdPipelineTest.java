@@ -57,14 +57,14 @@ class TcprocdPipelineTest {
     void theAuthenticationStageRemovesItselfAfterOk() {
         EmbeddedChannel channel = connect();
         assertThat(handlers(channel))
-                .containsExactly("auth-decoder", "decoder", "encoder", "auth", "commands", "exceptions");
+                .containsExactly("flushes", "auth-decoder", "decoder", "encoder", "auth", "commands", "exceptions");
         assertThat(written(channel)).isEqualTo("23AUTHENTICATION_REQUIRED");
         assertThat(channel.attr(TcprocdPipeline.CALLER).get()).isNull();
 
         send(channel, TcprocdWire.credentials("alice", "alice-pw"));
         assertThat(written(channel)).isEqualTo("02OK");
-        assertThat(handlers(channel)).containsExactly("decoder", "encoder", "commands", "exceptions");
-        assertThat(channel.pipeline().names()).hasSize(5);
+        assertThat(handlers(channel)).containsExactly("flushes", "decoder", "encoder", "commands", "exceptions");
+        assertThat(channel.pipeline().names()).hasSize(6);
         assertThat(channel.attr(TcprocdPipeline.CALLER).get().user().name()).isEqualTo("alice");
         assertThat(channel.config().isAutoRead()).isTrue();
 
@@ -158,7 +158,7 @@ class TcprocdPipelineTest {
                         TcprocdWire.attach("known"),
                         ascii("first\r\nsecond\n04list")));
         assertThat(written(channel)).isEqualTo("02OK02OK");
-        assertThat(handlers(channel)).containsExactly("attach-decoder", "encoder", "attach", "exceptions");
+        assertThat(handlers(channel)).containsExactly("flushes", "attach-decoder", "encoder", "attach", "exceptions");
         // Everything after the attach went to stdin as lines, the unfinished one waits.
         assertThat(context.calls).containsExactly("attach known", "command known first", "command known second");
         send(channel, ascii("\n"));
@@ -181,7 +181,7 @@ class TcprocdPipelineTest {
                 channel,
                 concat(TcprocdWire.credentials("alice", "alice-pw"), TcprocdWire.attach("other"), TcprocdWire.list()));
         assertThat(written(channel)).isEqualTo("02OK07OFFLINE02OK16known\n");
-        assertThat(handlers(channel)).containsExactly("decoder", "encoder", "commands", "exceptions");
+        assertThat(handlers(channel)).containsExactly("flushes", "decoder", "encoder", "commands", "exceptions");
         assertThat(channel.finish()).isFalse();
     }
 }

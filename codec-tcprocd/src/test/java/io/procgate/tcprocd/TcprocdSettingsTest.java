@@ -17,7 +17,7 @@ class TcprocdSettingsTest {
 
     private static TcprocdSettings parse(String hocon) {
         Config config = ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ConfigFactory.defaultReferenceUnresolved())
                 .resolve();
         return TcprocdSettings.from(config.getConfig("gateway.tcprocd"));
     }
@@ -29,7 +29,28 @@ class TcprocdSettingsTest {
         assertThat(settings.attachBuffer()).isEqualTo(1024L * 1024);
         assertThat(settings.listeners())
                 .containsExactly(
-                        new TcprocdListenerSettings(new BindAddress.Tcp("127.0.0.1", 20103), Duration.ofSeconds(10)));
+                        new TcprocdListenerSettings(new BindAddress.Tcp("127.0.0.1", 20103), Duration.ofSeconds(10)),
+                        new TcprocdListenerSettings(
+                                new BindAddress.Unix(Path.of("data/tcprocd.sock"), 0600, false),
+                                Duration.ofSeconds(10),
+                                null,
+                                true));
+    }
+
+    @Test
+    void theDefaultSocketLivesInTheDataDirectoryTheUserSets() {
+        TcprocdSettings settings = parse("gateway.data-dir = \"/var/lib/procgate\"");
+        assertThat(settings.listeners().get(1).address())
+                .isEqualTo(new BindAddress.Unix(Path.of("/var/lib/procgate/tcprocd.sock"), 0600, false));
+        assertThat(settings.listeners().get(1).gatewayUidAdmin()).isTrue();
+    }
+
+    @Test
+    void gatewayUidAdminIsOffUnlessSet() {
+        TcprocdSettings settings = parse("gateway.tcprocd.listeners = ["
+                + "{ socket = \"/run/a.sock\", gateway-uid-admin = true }, { socket = \"/run/b.sock\" } ]");
+        assertThat(settings.listeners().get(0).gatewayUidAdmin()).isTrue();
+        assertThat(settings.listeners().get(1).gatewayUidAdmin()).isFalse();
     }
 
     @Test
@@ -63,6 +84,8 @@ class TcprocdSettingsTest {
                 "gateway.tcprocd.listeners = [{ socket = \"/s\", mode = 660 }] | must be a quoted octal string",
                 "gateway.tcprocd.listeners = [{ socket = \"/s\", mode = \"0999\" }] | must be an octal file mode",
                 "gateway.tcprocd.listeners = [{ socket = \"/s\", allow-unknown-users = maybe }] | must be true or false",
+                "gateway.tcprocd.listeners = [{ socket = \"/s\", gateway-uid-admin = yes-please }] | must be true or false",
+                "gateway.tcprocd.listeners = [{ port = 1, gateway-uid-admin = true }] | 'gateway.tcprocd.listeners[0].gateway-uid-admin': unknown key",
                 "gateway.tcprocd.listeners = [{ port = 1, auth-timeout = soon }] | must be a duration",
                 "gateway.tcprocd.listeners = [{ port = 1, auth-timeout = 0s }] | must be longer than zero",
                 "gateway.tcprocd.listeners = [ 5 ] | a listener must be an object",

@@ -112,7 +112,14 @@ class ConfigReferenceTest {
         // the keys each plugin's settings class accepts (an unknown key fails the start)
         assertThat(keysUnder("gateway.tcprocd.listeners[]."))
                 .containsExactlyInAnyOrder(
-                        "host", "port", "socket", "mode", "allow-unknown-users", "auth-timeout", "tls");
+                        "host",
+                        "port",
+                        "socket",
+                        "mode",
+                        "allow-unknown-users",
+                        "gateway-uid-admin",
+                        "auth-timeout",
+                        "tls");
         assertThat(keysUnder("gateway.tcpr.listeners[]."))
                 .containsExactlyInAnyOrder(
                         "host",

@@ -46,8 +46,10 @@ import io.procgate.host.HostSettings;
 import io.procgate.host.ProcessHost;
 import io.procgate.host.epoll.EpollProcessHost;
 import io.procgate.host.os.Passwd;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -163,7 +165,7 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(Config)}, with schedules run by {@code clock}. */
     static Gateway start(Config config, HostFactory hostFactory, Clock clock) {
-        Config full = config.withFallback(GatewayConfig.reference()).resolve();
+        Config full = config.withFallback(GatewayConfig.referenceUnresolved()).resolve();
         GatewaySettings settings = GatewayConfig.validate(full);
         List<ProtocolPlugin> plugins = Plugins.load();
         Gateway gateway = new Gateway(settings, clock);
@@ -312,6 +314,7 @@ public final class Gateway implements AutoCloseable {
             BindAddress.Unix unix = (BindAddress.Unix) definition.address();
             bootstrap.channel(transport.unixServerChannel()).option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG);
             socketFile = unix.path();
+            createDataDirFor(protocol, socketFile);
             UnixSocketFiles.prepare(protocol, socketFile);
             local = new DomainSocketAddress(socketFile.toString());
         }
@@ -337,6 +340,24 @@ public final class Gateway implements AutoCloseable {
             LOG.info("{} listening on {}{}", protocol, PeerAddresses.format(bound), ssl == null ? "" : " (TLS)");
         }
         return new Bound(definition, channel, bound);
+    }
+
+    /**
+     * Listeners are bound before the data directory is locked (and, on a first start, made); a
+     * socket inside it (the default tcprocd socket) needs the directory first.
+     */
+    private void createDataDirFor(String protocol, Path socketFile) {
+        Path parent = socketFile.toAbsolutePath().normalize().getParent();
+        if (parent != null && parent.equals(settings.dataDir().toAbsolutePath().normalize())) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new GatewayException(
+                        protocol + ": cannot create the data directory " + parent + " for unix:" + socketFile + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
     }
 
     private static SslContext sslContext(ListenerDefinition definition) {
@@ -401,7 +422,7 @@ public final class Gateway implements AutoCloseable {
      * @throws com.typesafe.config.ConfigException if {@code config} is invalid (nothing is changed)
      */
     public void reload(Config config) {
-        Config full = config.withFallback(GatewayConfig.reference()).resolve();
+        Config full = config.withFallback(GatewayConfig.referenceUnresolved()).resolve();
         GatewaySettings next = GatewayConfig.validate(full);
         for (String name : next.plainTextPasswordUsers()) {
             LOG.warn("user {} has a plain-text password in the configuration; use password-hash", name);

@@ -60,6 +60,14 @@ public final class GatewayConfig {
     }
 
     /**
+     * The same, before substitutions: defaults that refer to other keys (the default tcprocd socket
+     * in {@code ${gateway.data-dir}}) then follow what the user's file sets for those keys.
+     */
+    static Config referenceUnresolved() {
+        return ConfigFactory.defaultReferenceUnresolved(classLoader());
+    }
+
+    /**
      * The thread's context class loader, or this module's when there is none (signal handler
      * threads have none): Typesafe Config and the plugin lookup need one.
      */
@@ -69,7 +77,7 @@ public final class GatewayConfig {
     }
 
     private static Config finish(Config user) {
-        Config full = user.withFallback(reference()).resolve();
+        Config full = user.withFallback(referenceUnresolved()).resolve();
         validate(full);
         return full;
     }

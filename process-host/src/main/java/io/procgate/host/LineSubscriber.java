@@ -20,6 +20,14 @@ public interface LineSubscriber {
      */
     void onLine(long lineNumber, ByteBuf content);
 
+    /**
+     * The lines of one read of the process's output have all been passed to {@link #onLine}: a
+     * subscriber that gathers lines (to write a client the lines the process wrote together in one
+     * write) sends them now. Called after every read (which may have completed no line), and so
+     * before {@link #onExit}.
+     */
+    default void onLinesEnd() {}
+
     /** A run of the process began. */
     default void onStart(long pid) {}
 

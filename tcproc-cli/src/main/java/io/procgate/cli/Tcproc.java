@@ -29,7 +29,11 @@ import picocli.CommandLine.Parameters;
  * up), {@code unknown} (never known) or {@code denied} (another user's). {@code status} exits 0 when
  * every named process runs, 1 otherwise.
  *
- * The password comes from the environment variable {@code TCPROC_PASSWORD} or an interactive
+ * Without {@code -s}, {@code -H} or {@code -P} it finds the gateway as {@link Endpoint} says: the
+ * default configuration's socket {@code ./data/tcprocd.sock} when there is one, else TCP
+ * {@code 127.0.0.1:20103}.
+ *
+ * <p>The password comes from the environment variable {@code TCPROC_PASSWORD} or an interactive
  * prompt, never from the command line. Exit status: 0 for {@code OK}; 1 for any other status (the
  * status is printed on stderr); 2 for a usage error; 3 when the gateway cannot be reached or breaks
  * the protocol.
@@ -59,19 +63,20 @@ public final class Tcproc implements Callable<Integer> {
     @Option(
             names = {"-H", "--host"},
             paramLabel = "HOST",
-            description = "Gateway host (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
+            description = "Gateway host, over TCP (default: 127.0.0.1).")
+    String host;
 
     @Option(
             names = {"-P", "--port"},
             paramLabel = "PORT",
-            description = "Gateway TCP port (default: ${DEFAULT-VALUE}).")
-    int port = 20103;
+            description = "Gateway TCP port (default: 20103).")
+    Integer port;
 
     @Option(
             names = {"-s", "--socket"},
             paramLabel = "PATH",
-            description = "Connect to this unix socket instead of TCP.")
+            description = "Connect to this unix socket instead of TCP (default: $TCPROC_SOCKET, else"
+                    + " ./data/tcprocd.sock if it exists, unless a TCP option or $TCPROC_USER is given).")
     Path socket;
 
     @Option(
@@ -230,14 +235,16 @@ public final class Tcproc implements Callable<Integer> {
     }
 
     private int session(Action action) {
-        String where = socket != null ? socket.toString() : host + ":" + port;
         if (socket != null && (tls || ca != null)) {
             io.err().println("tcproc: --tls is for TCP; a unix socket is local");
             return EXIT_USAGE;
         }
-        try (TcprocClient client = socket != null
-                ? TcprocClient.unix(socket)
-                : tls || ca != null ? TcprocClient.tls(host, port, ca) : TcprocClient.tcp(host, port)) {
+        Endpoint where = Endpoint.choose(socket, host, port, tls || ca != null || user != null, io.env(), Path.of(""));
+        try (TcprocClient client = where.isUnix()
+                ? TcprocClient.unix(where.socket())
+                : tls || ca != null
+                        ? TcprocClient.tls(where.host(), where.port(), ca)
+                        : TcprocClient.tcp(where.host(), where.port())) {
             client.authenticate(userName(), this::password);
             action.run(client);
             io.out().flush();

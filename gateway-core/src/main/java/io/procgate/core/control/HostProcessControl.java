@@ -17,6 +17,7 @@ import io.procgate.host.os.Passwd;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -91,12 +92,17 @@ public final class HostProcessControl implements ProcessControl {
     @Override
     public List<String> list(Caller caller) {
         try {
-            return host.list().stream()
-                    .filter(ProcessStatus::running)
-                    .filter(s -> mayAccess(caller, s))
-                    .map(ProcessStatus::name)
-                    .sorted()
-                    .toList();
+            // A plain loop: list is the request a monitoring script repeats, and a stream pipeline
+            // cost several times the work itself.
+            List<ProcessStatus> all = host.list();
+            List<String> names = new ArrayList<>(all.size());
+            for (ProcessStatus status : all) {
+                if (status.running() && mayAccess(caller, status)) {
+                    names.add(status.name());
+                }
+            }
+            names.sort(null);
+            return names;
         } catch (RuntimeException e) {
             LOG.error("list for {} failed", caller, e);
             return List.of();

@@ -21,8 +21,27 @@ public interface ProcessControl {
     /** Process names: one namespace for the whole gateway. */
     Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    /** The longest process name, as in {@link #NAME}. */
+    int MAX_NAME_LENGTH = 64;
+
+    /** Whether {@code name} matches {@link #NAME}; checked by hand, as it is on every request. */
     static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Names of the running processes the caller may see (an admin: all), sorted. */

@@ -2,8 +2,11 @@ package io.procgate.core.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,7 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Forwards a process's live output lines to a client channel without buffering without bound
  * (tcprocd spec, section 6, {@code attach}; TCPR's console stream).
  *
- * <p>Every line is its own {@code writeAndFlush} (TCPR needs one write per line). The bytes
+ * <p>Two ways in. {@link #send} frames a line for this client and writes it at once, in a write of
+ * its own. {@link #offer} takes a line a fan-out framed once for all its clients, as a range of a
+ * buffer they share: the accepted lines of one pipe read queue up as slices of that buffer (no
+ * copy per client; a run of consecutive lines is one slice) until {@link #flushBatch}, which hands
+ * the channel one buffer, in one write and one flush (tcpr spec section 2.4: lines the process
+ * wrote together may go out together; a line read alone still goes out alone). The bytes
  * written but not yet sent to the socket are counted: a line that would take that count above
  * {@code maxPendingBytes} is dropped and counted instead (except when nothing is pending, so a
  * single line longer than the bound still goes out). Once the pending bytes have fallen below half
@@ -71,6 +79,16 @@ public final class BoundedLineSender {
     /** The number of the last output line offered to {@link #send}, or -1. */
     private long lastLine = -1;
 
+    /** The batch being gathered by {@link #offer}: finished pieces, then the open run. */
+    private final List<ByteBuf> batch = new ArrayList<>();
+    /** The shared buffer of the open run (not retained yet), or null. */
+    private ByteBuf runBuffer;
+
+    private int runStart;
+    private int runEnd;
+    /** Bytes of the batch, counted in {@link #pending} already. */
+    private long batchBytes;
+
     public BoundedLineSender(Channel channel, LineFormat format, long maxPendingBytes) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.format = Objects.requireNonNull(format, "format");
@@ -92,6 +110,8 @@ public final class BoundedLineSender {
         if (!channel.isActive()) {
             return;
         }
+        flushBatch(); // what was offered before goes out before this line
+
         long now = pending.get();
         if (missedNow > 0) {
             if (now >= maxPendingBytes / 2) {
@@ -118,12 +138,101 @@ public final class BoundedLineSender {
     }
 
     /**
+     * Queues a line already framed for this client, or drops it as {@link #send} would. The bytes
+     * are {@code length} bytes of {@code shared} from {@code offset}: valid until the caller releases
+     * it, so the queue keeps retained slices; the line goes out at the next {@link #flushBatch} (or
+     * before the next {@link #send}).
+     */
+    public void offer(long lineNumber, ByteBuf shared, int offset, int length) {
+        if (lineNumber >= 0) {
+            lastLine = lineNumber;
+        }
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = pending.get();
+        if (missedNow > 0) {
+            if (now >= maxPendingBytes / 2) {
+                drop();
+                return;
+            }
+            long count = missedNow;
+            missedNow = 0;
+            closeRun();
+            ByteBuf notice = format.missed(channel.alloc(), count, lineNumber);
+            queue(notice, notice.readableBytes());
+        }
+        if (now > 0 && now + length > maxPendingBytes) {
+            drop();
+            return;
+        }
+        if (runBuffer != shared || runEnd != offset) {
+            closeRun();
+            runBuffer = shared;
+            runStart = offset;
+        }
+        runEnd = offset + length;
+        pending.addAndGet(length);
+        batchBytes += length;
+    }
+
+    /** Writes what {@link #offer} queued, as one buffer, in one write with one flush. */
+    public void flushBatch() {
+        closeRun();
+        if (batch.isEmpty()) {
+            return;
+        }
+        ByteBuf out;
+        if (batch.size() == 1) {
+            out = batch.get(0);
+        } else {
+            CompositeByteBuf composite = channel.alloc().compositeBuffer(batch.size());
+            composite.addComponents(true, batch);
+            out = composite;
+        }
+        batch.clear();
+        long size = batchBytes;
+        batchBytes = 0;
+        if (!channel.isActive()) {
+            out.release();
+            pending.addAndGet(-size);
+            return;
+        }
+        channel.writeAndFlush(out).addListener(f -> pending.addAndGet(-size));
+    }
+
+    /** Drops what {@link #offer} queued, unsent (the session ends). */
+    public void discardBatch() {
+        closeRun();
+        for (ByteBuf piece : batch) {
+            piece.release();
+        }
+        batch.clear();
+        pending.addAndGet(-batchBytes);
+        batchBytes = 0;
+    }
+
+    private void closeRun() {
+        if (runBuffer != null) {
+            batch.add(runBuffer.retainedSlice(runStart, runEnd - runStart));
+            runBuffer = null;
+        }
+    }
+
+    private void queue(ByteBuf piece, int size) {
+        batch.add(piece);
+        pending.addAndGet(size);
+        batchBytes += size;
+    }
+
+    /**
      * The stream ends (the process exited): announces the lines dropped since the last notice now,
      * since no next line will carry the notice. Call on {@link #send}'s thread.
      *
      * @return whether a notice was written
      */
     public boolean announceMissed() {
+        flushBatch();
         if (missedNow == 0 || !channel.isActive()) {
             return false;
         }

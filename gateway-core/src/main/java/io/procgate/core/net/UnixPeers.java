@@ -26,6 +26,11 @@ public final class UnixPeers {
         return OptionalInt.empty();
     }
 
+    /** The uid the gateway itself runs as. */
+    public static int gatewayUid() {
+        return Passwd.currentUid();
+    }
+
     /** The login name of a uid, from the system's {@code /etc/passwd}. */
     public static Optional<String> loginName(int uid) {
         return Passwd.system().loginName(uid);

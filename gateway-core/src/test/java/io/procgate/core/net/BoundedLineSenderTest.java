@@ -262,4 +262,132 @@ class BoundedLineSenderTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
+
+    /** Lines framed once into a buffer shared by several senders, as a fan-out does per read. */
+    private static final class SharedRead {
+        final ByteBuf shared = Unpooled.directBuffer(1024);
+        final List<int[]> ranges = new ArrayList<>();
+
+        SharedRead(String... framedLines) {
+            for (String l : framedLines) {
+                int start = shared.writerIndex();
+                shared.writeCharSequence(l, StandardCharsets.US_ASCII);
+                ranges.add(new int[] {start, shared.writerIndex() - start});
+            }
+        }
+
+        void offerAll(BoundedLineSender sender, long firstNumber) {
+            for (int i = 0; i < ranges.size(); i++) {
+                sender.offer(firstNumber + i, shared, ranges.get(i)[0], ranges.get(i)[1]);
+            }
+        }
+    }
+
+    private static List<String> outbound(EmbeddedChannel ch) {
+        List<String> out = new ArrayList<>();
+        for (Object m; (m = ch.readOutbound()) != null; ) {
+            ByteBuf b = (ByteBuf) m;
+            out.add(b.toString(StandardCharsets.US_ASCII));
+            b.release();
+        }
+        return out;
+    }
+
+    @Test
+    void theLinesOfOneReadGoOutInOneWriteSharedNotCopied() {
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        BoundedLineSender toA = new BoundedLineSender(a, BoundedLineSender.NEWLINE_TERMINATED, 1000);
+        BoundedLineSender toB = new BoundedLineSender(b, BoundedLineSender.NEWLINE_TERMINATED, 1000);
+        SharedRead read = new SharedRead("one\n", "two\n", "three\n");
+        read.offerAll(toA, 0);
+        read.offerAll(toB, 0);
+        assertThat(a.outboundMessages()).isEmpty(); // nothing before the end of the read
+        assertThat(toA.pendingBytes()).isEqualTo(14);
+        toA.flushBatch();
+        toB.flushBatch();
+        ByteBuf toAWire = a.readOutbound();
+        // one slice of the shared bytes, not a copy
+        assertThat(toAWire.memoryAddress()).isEqualTo(read.shared.memoryAddress());
+        assertThat(toAWire.toString(StandardCharsets.US_ASCII)).isEqualTo("one\ntwo\nthree\n");
+        toAWire.release();
+        assertThat(outbound(a)).isEmpty();
+        assertThat(outbound(b)).containsExactly("one\ntwo\nthree\n");
+        read.shared.release();
+        assertThat(read.shared.refCnt()).isZero(); // every slice was released with its write
+        assertThat(toA.pendingBytes()).isZero();
+        assertThat(a.finish()).isFalse();
+        assertThat(b.finish()).isFalse();
+    }
+
+    @Test
+    void aLineReadAloneGoesOutAloneAndAnEmptyReadWritesNothing() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        BoundedLineSender sender = new BoundedLineSender(ch, BoundedLineSender.NEWLINE_TERMINATED, 1000);
+        sender.flushBatch();
+        assertThat(ch.outboundMessages()).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            SharedRead read = new SharedRead("line " + i + "\n");
+            read.offerAll(sender, i);
+            sender.flushBatch();
+            read.shared.release();
+        }
+        assertThat(outbound(ch)).containsExactly("line 0\n", "line 1\n", "line 2\n");
+    }
+
+    @Test
+    void aClientTooFarBehindMissesLinesOfABatchAndIsToldBeforeTheNextItGets() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        StuckSocket socket = new StuckSocket();
+        ch.pipeline().addFirst(socket);
+        BoundedLineSender sender = new BoundedLineSender(ch, BoundedLineSender.NEWLINE_TERMINATED, 64);
+        String[] eight = new String[8];
+        for (int i = 0; i < 8; i++) {
+            eight[i] = String.valueOf((char) ('a' + i)).repeat(9) + "\n";
+        }
+        SharedRead first = new SharedRead(eight);
+        first.offerAll(sender, 0); // 60 bytes fit the bound of 64: the last two lines are dropped
+        sender.flushBatch();
+        assertThat(sender.missedTotal()).isEqualTo(2);
+        socket.flushAll(); // the client caught up
+        SharedRead second = new SharedRead("iiiiiiiii\n", "jjjjjjjjj\n");
+        second.offerAll(sender, 8);
+        sender.flushBatch();
+        socket.flushAll();
+        assertThat(String.join("", socket.sent))
+                .isEqualTo(String.join("", Arrays.copyOf(eight, 6))
+                        + "[gateway] missed 2 lines, next is line 8\niiiiiiiii\njjjjjjjjj\n");
+        assertThat(socket.sent).hasSize(2); // one write per read, the notice in its read's write
+        first.shared.release();
+        second.shared.release();
+        assertThat(first.shared.refCnt()).isZero();
+        assertThat(second.shared.refCnt()).isZero();
+        assertThat(sender.pendingBytes()).isZero();
+    }
+
+    @Test
+    void aLineSentOnItsOwnFollowsWhatWasOfferedBeforeIt() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        BoundedLineSender sender = new BoundedLineSender(ch, BoundedLineSender.NEWLINE_TERMINATED, 1000);
+        SharedRead read = new SharedRead("out\n");
+        read.offerAll(sender, 0);
+        send(sender, -1, "echo");
+        sender.flushBatch();
+        read.shared.release();
+        assertThat(outbound(ch)).containsExactly("out\n", "echo\n");
+    }
+
+    @Test
+    void aDiscardedBatchIsReleasedUnsent() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        BoundedLineSender sender = new BoundedLineSender(ch, BoundedLineSender.NEWLINE_TERMINATED, 1000);
+        SharedRead read = new SharedRead("x\n", "y\n");
+        read.offerAll(sender, 0);
+        sender.discardBatch();
+        sender.flushBatch();
+        assertThat(ch.outboundMessages()).isEmpty();
+        assertThat(sender.pendingBytes()).isZero();
+        read.shared.release();
+        assertThat(read.shared.refCnt()).isZero();
+    }
 }

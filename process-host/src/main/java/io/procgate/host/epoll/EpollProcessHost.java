@@ -153,7 +153,9 @@ public final class EpollProcessHost implements ProcessHost {
     }
 
     private Optional<ManagedProcess> known(String name) {
-        ManagedProcess p = isValidName(name) ? processes.get(name) : null;
+        // Entries exist only for valid names, so a lookup needs no check of the name (a regex per
+        // request on the tcprocd path).
+        ManagedProcess p = name == null ? null : processes.get(name);
         return p != null && p.isKnown() ? Optional.of(p) : Optional.empty();
     }
 

@@ -463,6 +463,17 @@ final class ManagedProcess {
         }
     }
 
+    /** The lines of one read went to every subscriber: those that batch send them now. */
+    private void endOfRead() {
+        for (LineSubscriber s : subscribers) {
+            try {
+                s.onLinesEnd();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: subscriber failed at the end of a read", name, e);
+            }
+        }
+    }
+
     private void onExit(Spawned spawned) {
         if (run != spawned) {
             return;
@@ -656,6 +667,7 @@ final class ManagedProcess {
         } catch (IOException e) {
             LOG.error("{}: cannot write history: {}", name, e.toString());
         }
+        endOfRead();
         watchStorage();
     }
 
@@ -708,6 +720,7 @@ final class ManagedProcess {
             } catch (IOException e) {
                 LOG.error("{}: cannot write history: {}", name, e.toString());
             }
+            endOfRead();
             watchStorage();
         }
 
