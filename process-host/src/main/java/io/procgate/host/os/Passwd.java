@@ -133,8 +133,20 @@ public final class Passwd {
         return Optional.empty();
     }
 
-    /** The effective uid of this JVM (from {@code /proc/self/status}). */
+    /**
+     * The effective uid of this JVM (from {@code /proc/self/status}), read once: it never changes,
+     * and a start must not fail on it when descriptors have run out.
+     */
     public static int currentUid() {
+        return OwnUid.VALUE;
+    }
+
+    /** Holds the uid, read at first use (class initialisation is lazy and thread-safe). */
+    private static final class OwnUid {
+        static final int VALUE = readCurrentUid();
+    }
+
+    private static int readCurrentUid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("Uid:")) {

@@ -92,6 +92,9 @@ public final class StatsSampler implements AutoCloseable {
         }
     }
 
+    /** Whether the last scan could not list /proc (logged once when it starts failing). */
+    private boolean listFailing;
+
     /** One sample of every target; runs on the sampler's thread (or a test's). */
     synchronized void sample() {
         Map<Long, Target> wanted = new HashMap<>();
@@ -130,8 +133,16 @@ public final class StatsSampler implements AutoCloseable {
                 sum.fds += countFds(dir);
                 sum.members++;
             }
+            if (listFailing) {
+                listFailing = false;
+                LOG.info("listing /proc works again: live figures resume");
+            }
         } catch (IOException e) {
-            LOG.warn("cannot list /proc: {}", e.toString());
+            // once per change, not per interval: out of descriptors, this would repeat every tick
+            if (!listFailing) {
+                listFailing = true;
+                LOG.warn("cannot list /proc: {}; live figures pause until it works again", e.toString());
+            }
         }
         return sums;
     }
