@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.procgate.core.LogText;
 import io.procgate.core.auth.Authenticator;
 import io.procgate.core.auth.LoginThrottle;
 import io.procgate.core.auth.User;

@@ -2,6 +2,7 @@ package io.procgate.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
+import io.procgate.core.LogText;
 
 /**
  * Reads one client frame of the console WebSocket: {@code {"t": "input", "line": "..."}}, under the

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.procgate.core.LogText;
 import io.procgate.core.control.Caller;
 import io.procgate.core.control.ProcessControl;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.procgate.http;
 
+import io.procgate.core.LogText;
 import java.util.List;
 import java.util.Map;
 

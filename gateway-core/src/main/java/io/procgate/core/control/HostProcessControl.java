@@ -1,5 +1,6 @@
 package io.procgate.core.control;
 
+import io.procgate.core.LogText;
 import io.procgate.core.auth.User;
 import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.CommandLine;
@@ -146,7 +147,7 @@ public final class HostProcessControl implements ProcessControl {
             }
             ProcessSpec spec =
                     ProcessSpec.of(argv).withWorkingDirectory(directory).withRunAs(runAs);
-            String detail = "command=" + quote(spec.commandLine()) + " dir=" + directory
+            String detail = "command=" + LogText.quote(spec.commandLine()) + " dir=" + directory
                     + (runAs == null ? "" : " run-as=" + runAs);
             return launch(caller, name, host.start(name, spec, owner), detail);
         } catch (RuntimeException e) {
@@ -169,7 +170,7 @@ public final class HostProcessControl implements ProcessControl {
             return done(audit("start", caller, name, refused, "declared"));
         }
         ProcessSpec spec = declaration.spec();
-        String detail = "declared command=" + quote(spec.commandLine())
+        String detail = "declared command=" + LogText.quote(spec.commandLine())
                 + (spec.workingDirectory() == null ? "" : " dir=" + spec.workingDirectory())
                 + (spec.runAs() == null ? "" : " run-as=" + spec.runAs());
         return launch(caller, name, host.start(name, spec, declaration.owner(), declaration.supervision()), detail);
@@ -494,31 +495,11 @@ public final class HostProcessControl implements ProcessControl {
                     caller.user().name(),
                     PeerAddresses.format(caller.peer()),
                     caller.protocol(),
-                    ProcessControl.isValidName(name) ? name : quote(String.valueOf(name)),
+                    ProcessControl.isValidName(name) ? name : LogText.quote(String.valueOf(name)),
                     status,
                     detail == null ? "" : " " + detail);
         }
         return status;
-    }
-
-    /** A value quoted for a log line, with control characters escaped so a line stays one line. */
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        int shown = Math.min(s.length(), 200);
-        for (int i = 0; i < shown; i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        if (shown < s.length()) {
-            out.append("...");
-        }
-        return out.append('"').toString();
     }
 
     private static CompletionStage<ControlStatus> done(ControlStatus status) {

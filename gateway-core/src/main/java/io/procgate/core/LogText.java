@@ -1,12 +1,16 @@
-package io.procgate.http;
+package io.procgate.core;
 
-/** Client-chosen text in a log line: quoted, control characters escaped, at most 200 characters. */
-final class LogText {
+/**
+ * Client-chosen text in a log line (audit details, refused input): quoted, control characters
+ * escaped so that a line stays one line, at most 200 characters shown.
+ */
+public final class LogText {
     private static final int MAX_SHOWN = 200;
 
     private LogText() {}
 
-    static String quote(String s) {
+    /** {@code s} quoted for a log line; {@code null} as the word null. */
+    public static String quote(String s) {
         if (s == null) {
             return "null";
         }
