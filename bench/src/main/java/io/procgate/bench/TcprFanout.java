@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -100,7 +102,9 @@ public final class TcprFanout {
             warmup.check(false);
             for (String f : args[10].split(",")) {
                 int clients = Integer.parseInt(f.trim());
-                double pipeRate = child.equals("paced") ? CONSOLE_RATE : pipeRate(script, lines);
+                double pipeRate = child.equals("paced")
+                        ? CONSOLE_RATE
+                        : pipeRate(script, lines).linesPerSecond();
 
                 Measured bare = bare(script, clients, lines);
 
@@ -251,12 +255,21 @@ public final class TcprFanout {
         }
     }
 
-    /** The child's lines per second into a plain pipe read by this JVM; the best of a few runs. */
-    static double pipeRate(String script, long lines) throws IOException, InterruptedException {
+    /** A child into a plain pipe: its rate, and the reader's CPU (this thread) per line. */
+    record Pipe(double linesPerSecond, double cpuNanosPerLine) {}
+
+    /**
+     * The child's lines per second into a plain pipe read by this JVM (the {@code child | wc -l} of
+     * the gateway's fan-outs), the best of a few runs; each run must count exactly {@code lines}.
+     */
+    static Pipe pipeRate(String script, long lines) throws IOException, InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long best = Long.MAX_VALUE;
+        long bestCpu = 0;
         byte[] buf = new byte[64 * 1024];
         for (int round = 0; round < PIPE_ROUNDS; round++) {
             long start = System.nanoTime();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             // the same wrapper the gateway's ChildLauncher uses for output buffering
             Process p = new ProcessBuilder("stdbuf", "-oL", "-eL", "sh", "-c", script)
                     .redirectErrorStream(true)
@@ -276,12 +289,16 @@ public final class TcprFanout {
                 p.destroyForcibly();
                 throw new BenchmarkFailure("the pipe baseline did not end");
             }
-            best = Math.min(best, System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            if (elapsed < best) {
+                best = elapsed;
+                bestCpu = threads.getCurrentThreadCpuTime() - cpu0;
+            }
             if (count != lines) {
                 throw new BenchmarkFailure("the pipe baseline printed " + count + " lines, expected " + lines);
             }
         }
-        return lines / (best / 1e9);
+        return new Pipe(lines / (best / 1e9), bestCpu / (double) lines);
     }
 
     /** One fan-out: its clients on one selector, and their counts. */

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,18 +48,28 @@ import java.util.regex.Pattern;
  *   <li>time to the first screen (the last 100 lines) over {@code /lines?from=-100} on a history of
  *       BIG lines vs one of 10 lines, median of 50 after warming up; every answer is checked (line
  *       numbers and texts are what {@code seq} printed);
- *   <li>CONSOLES WebSocket consoles on one child printing CHATTY lines as fast as it can ({@code
- *       seq}): lines per second delivered to every console (each checked in order, {@code missed}
- *       ranges counted as not delivered) vs the same child into a pipe ({@code seq | cat});
+ *   <li>one child printing CHATTY numbered 100-byte lines as fast as it can (the {@code line} child
+ *       of {@link TcprFanout}: {@code seq}, a write per line), three ways back to back: into a plain
+ *       pipe read by this JVM; behind a TCPR listener of the same gateway to CONSOLES TCPR clients
+ *       ({@link TcprFanout.Run}); to CONSOLES WebSocket consoles. Lines per second to each client,
+ *       the console's ratio to the other two, and CPU per delivered line (the gateway's, from
+ *       {@code /proc}; the pipe's reader thread's). Each mode checks its own work: every client got
+ *       every line in order or had it announced missed, delivered plus missed is what the child
+ *       printed, and the child's history grew by exactly that;
  *   <li>heap per idle console: IDLE consoles on a quiet process, the gateway's used heap after a
  *       full GC before and after ({@code jcmd GC.heap_info}).
  * </ol>
  *
- * <p>Usage: {@code WebConsoleBench WORKDIR CLASSPATH [BIG] [CONSOLES] [CHATTY] [IDLE]}.
+ * <p>Usage: {@code WebConsoleBench WORKDIR CLASSPATH [BIG] [CONSOLES] [CHATTY] [IDLE]}. A failed
+ * check ends it with {@code web-console: FAILED: ...} and exit status 1.
  */
 public final class WebConsoleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** The chatty child's line: its number in 99 digits (the newline makes 100 bytes). */
+    private static final int LINE_DIGITS = 99;
+
+    private static final String TCPR_PASSWORD = "tcprpw";
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
@@ -70,29 +82,37 @@ public final class WebConsoleBench {
         String classpath = args[1];
         long big = args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L;
         int consoles = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        long chatty = args.length > 4 ? Long.parseLong(args[4]) : 200_000L;
+        long chatty = args.length > 4 ? Long.parseLong(args[4]) : 20_000L;
         int idle = args.length > 5 ? Integer.parseInt(args[5]) : 1000;
-        new WebConsoleBench().run(work, classpath, big, consoles, chatty, idle);
+        try {
+            new WebConsoleBench().run(work, classpath, big, consoles, chatty, idle);
+        } catch (Exception e) {
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            System.out.flush();
+            System.err.println("web-console: FAILED: " + cause);
+            System.exit(1);
+        }
     }
 
     private void run(Path work, String classpath, long big, int consoles, long chatty, int idle) throws Exception {
         Files.createDirectories(work);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
+        int tcprPort = freePort();
         Path conf = work.resolve("gateway.conf");
         Files.writeString(
                 conf,
                 "gateway { data-dir = \"" + work.resolve("data") + "\", allow-root-children = true\n"
                         + " http { host = \"127.0.0.1\", port = " + port + ", max-consoles-per-user = 100000,"
                         + "  max-connections = 100000, max-connections-per-address = 100000 }\n"
+                        + " tcpr.listeners = [{ host = \"127.0.0.1\", port = " + tcprPort + ", process = chatty,"
+                        + "  password = \"" + TCPR_PASSWORD + "\", timestamps = true, max-clients = 100000 }]\n"
                         + " history { retention = 4 GiB }\n"
                         + " users { bench { password = \"bench\", admin = true } }\n"
                         + " processes {\n"
                         + "  big { command = \"seq 0 " + (big - 1) + "\", autostart = true }\n"
                         + "  small { command = \"seq 0 9\", autostart = true }\n"
-                        + "  chatty { command = \"seq 0 " + (chatty - 1) + "\" }\n"
+                        + "  chatty { command = \"sh -c '" + TcprFanout.script("line", chatty) + "'\" }\n"
                         + "  quiet { command = \"cat\", autostart = true }\n"
                         + " } }\n");
         Process gateway = new ProcessBuilder(
@@ -116,7 +136,7 @@ public final class WebConsoleBench {
             System.out.println("## Web console (issue 10)");
             System.out.println();
             firstScreen(big);
-            fanOut(gateway.pid(), consoles, chatty);
+            fanOut(gateway.pid(), new InetSocketAddress("127.0.0.1", tcprPort), consoles, chatty);
             idleConsoles(gateway.pid(), idle);
         } finally {
             clientLoop.shutdownGracefully();
@@ -170,71 +190,198 @@ public final class WebConsoleBench {
         }
     }
 
-    // --- 2. fan-out
+    // --- 2. fan-out: the same child into a pipe, to TCPR clients, to WebSocket consoles
 
-    private void fanOut(long gatewayPid, int consoles, long chatty) throws Exception {
+    private void fanOut(long gatewayPid, InetSocketAddress tcpr, int consoles, long chatty) throws Exception {
+        String script = TcprFanout.script("line", chatty);
+        // warm-up, not reported: both fan-outs at once on one run of the child, at full size
+        TcprFanout.Run warmTcpr = tcprClients(tcpr, consoles, chatty);
+        List<Counter> warmConsoles = consoles(consoles, chatty);
+        ChildRun warm = runChild(gatewayPid, chatty, t0 -> {
+            warmTcpr.receive(t0);
+            awaitConsoles(warmConsoles);
+            return System.nanoTime();
+        });
+        warmTcpr.check(false);
+        checkConsoles(warmConsoles, warm.base(), chatty);
+
+        TcprFanout.Pipe pipe = TcprFanout.pipeRate(script, chatty);
+
+        TcprFanout.Run tcprRun = tcprClients(tcpr, consoles, chatty);
+        ChildRun tcprChild = runChild(gatewayPid, chatty, t0 -> {
+            tcprRun.receive(t0);
+            return tcprRun.lastEnd();
+        });
+        tcprRun.check(false);
+        CpuShare.Result tcprCpu = tcprChild.cpu();
+        TcprFanout.Measured tcprMeasured = new TcprFanout.Measured(tcprRun, tcprCpu);
+        double tcprPerClient = tcprMeasured.linesPerSecond() / consoles;
+
+        List<Counter> counters = consoles(consoles, chatty);
+        ChildRun wsChild = runChild(gatewayPid, chatty, t0 -> {
+            awaitConsoles(counters);
+            return System.nanoTime();
+        });
+        long wsBase = wsChild.base();
+        CpuShare.Result wsCpu = wsChild.cpu();
+        checkConsoles(counters, wsBase, chatty);
+        long wsDelivered = counters.stream().mapToLong(c -> c.lines).sum();
+        long wsMissed = counters.stream().mapToLong(c -> c.missed).sum();
+        double wsPerClient = wsDelivered / (double) consoles / wsChild.seconds();
+
+        // the same lines again, now from the history: one console replaying them
+        Counter replay = open("/api/processes/chatty/console?from=" + wsBase, wsBase, chatty);
+        long r0 = System.nanoTime();
+        replay.reached.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        double replaySeconds = (System.nanoTime() - r0) / 1e9;
+        replay.socket.close();
+        checkConsoles(List.of(replay), wsBase, chatty);
+
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "One child, `%s` (%,d lines of 100 bytes, a write per line), three ways in one run:%n%n",
+                script,
+                chatty);
+        System.out.println(
+                "| mode | clients | lines/s to each client | delivered / announced missed, of printed"
+                        + " | WebSocket console / this | CPU per delivered line (one client) | CPU cores: reader or gateway (+ waiting for a CPU) / machine |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.printf(
+                Locale.ROOT,
+                "| child into a pipe, read by the bench | 1 | %,.0f | %,d / 0, of %,d | %.3f | %.2f µs (the reading thread) | - |%n",
+                pipe.linesPerSecond(),
+                chatty,
+                chatty,
+                wsPerClient / pipe.linesPerSecond(),
+                pipe.cpuNanosPerLine() / 1e3);
+        System.out.printf(
+                Locale.ROOT,
+                "| procgate TCPR listener | %d | %,.0f | %,d / %,d, of %,d | %.3f | %.2f µs | %.2f (+%.2f) / %.2f |%n",
+                consoles,
+                tcprPerClient,
+                tcprRun.delivered(),
+                tcprRun.missed(),
+                chatty * consoles,
+                wsPerClient / tcprPerClient,
+                tcprMeasured.cpuNanosPerLine() / 1e3,
+                tcprCpu.processCores(),
+                tcprCpu.processWaitCores(),
+                tcprCpu.machineCores());
+        System.out.printf(
+                Locale.ROOT,
+                "| procgate WebSocket consoles | %d | %,.0f | %,d / %,d, of %,d | 1 | %.2f µs | %.2f (+%.2f) / %.2f |%n",
+                consoles,
+                wsPerClient,
+                wsDelivered,
+                wsMissed,
+                chatty * consoles,
+                wsCpu.processCores() * wsCpu.wallNanos() / 1e3 / Math.max(1, wsDelivered),
+                wsCpu.processCores(),
+                wsCpu.processWaitCores(),
+                wsCpu.machineCores());
+        System.out.printf(
+                Locale.ROOT,
+                "| one WebSocket console replaying the run from the history | 1 | %,.0f | %,d / %,d, of %,d | | | |%n",
+                chatty / replaySeconds,
+                replay.lines,
+                replay.missed,
+                chatty);
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "> the child ran (start request to its exit) %.2f s in the warm-up, %.2f s with the TCPR clients, %.2f s with the"
+                        + " consoles; the clients had their last line after %.2f s and %.2f s%n%n"
+                        + "> gateway threads, in cores: TCPR: %s; WebSocket: %s%n%n",
+                warm.childSeconds(),
+                tcprChild.childSeconds(),
+                wsChild.childSeconds(),
+                tcprChild.seconds(),
+                wsChild.seconds(),
+                tcprCpu.byThread(),
+                wsCpu.byThread());
+    }
+
+    /** Waits, while the child runs, for the clients to get its output; returns when they did (nanoTime). */
+    private interface WhileRunning {
+        long await(long startNanos) throws Exception;
+    }
+
+    /** One run of the chatty child: its first history line, the gateway's CPU and the run's wall time. */
+    private record ChildRun(long base, CpuShare.Result cpu, double seconds, double childSeconds) {}
+
+    /**
+     * Starts the chatty child and waits for its clients ({@code clients}), measuring the gateway's CPU
+     * from just before the start; then checks that the child ran and printed exactly {@code lines}
+     * more lines into its history.
+     */
+    private ChildRun runChild(long gatewayPid, long lines, WhileRunning clients) throws Exception {
+        long base = historyLines("chatty");
+        CpuShare cpu = CpuShare.start(gatewayPid);
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        post("/api/processes/chatty/start", "{}");
+        long end = clients.await(t0);
+        CpuShare.Result used = cpu.stop();
+        awaitLines("chatty", base + lines);
+        JsonNode view = JSON.readTree(get("/api/processes/chatty"));
+        long after = view.get("lines").asLong();
+        if (after != base + lines) {
+            throw new TcprFanout.BenchmarkFailure(
+                    "the child printed " + (after - base) + " lines into its history, expected " + lines);
+        }
+        // when the gateway saw it exit: a child held back by its pipe exits late
+        Instant exited = Instant.parse(view.get("since").asText());
+        return new ChildRun(
+                base, used, (end - t0) / 1e9, Duration.between(started, exited).toNanos() / 1e9);
+    }
+
+    private long historyLines(String name) throws Exception {
+        return JSON.readTree(get("/api/processes/" + name)).get("lines").asLong();
+    }
+
+    private static TcprFanout.Run tcprClients(InetSocketAddress tcpr, int count, long lines) throws IOException {
+        TcprFanout.Run run =
+                new TcprFanout.Run(tcpr, (TCPR_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8), count, lines, true);
+        run.connect();
+        return run;
+    }
+
+    /** COUNT consoles on the chatty process from its next line, each waiting for LINES lines. */
+    private List<Counter> consoles(int count, long lines) throws Exception {
+        long base = historyLines("chatty");
         List<Counter> counters = new ArrayList<>();
-        for (int i = 0; i < consoles; i++) {
-            counters.add(open("/api/processes/chatty/console?from=0"));
+        for (int i = 0; i < count; i++) {
+            counters.add(open("/api/processes/chatty/console?from=" + base, base, lines));
         }
         for (Counter c : counters) {
             c.state.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
-        CpuShare cpu = CpuShare.start(gatewayPid);
-        long t0 = System.nanoTime();
-        post("/api/processes/chatty/start", "{}");
-        for (Counter c : counters) {
-            c.done(chatty).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        CpuShare.Result used = cpu.stop();
-        long delivered = counters.stream().mapToLong(c -> c.lines).sum();
-        long missed = counters.stream().mapToLong(c -> c.missed).sum();
-        for (Counter c : counters) {
-            c.socket.close();
-        }
-        double pipe = pipeSeconds(chatty);
-        // the same lines again, now from the history: one console replaying it from line 0
-        Counter replay = open("/api/processes/chatty/console?from=0");
-        long r0 = System.nanoTime();
-        replay.done(chatty).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        double replaySeconds = (System.nanoTime() - r0) / 1e9;
-        replay.socket.close();
-        System.out.printf(
-                Locale.ROOT,
-                "| one console replaying a %,d-line history from line 0 | %,.0f lines/s (%,d missed) | | |%n",
-                chatty,
-                chatty / replaySeconds,
-                replay.missed);
-        double perConsole = delivered / (double) consoles / seconds;
-        System.out.printf(
-                Locale.ROOT,
-                "| %d consoles on one `seq` of %,d lines | %,.0f lines/s to each console (%,.0f lines/s in all; %,d of %,d lines missed), gateway %.2f cores (+%.2f runnable waiting for a CPU), %.2f us CPU per delivered line, client %.2f cores | `seq | cat`: %,.0f lines/s | ratio %.3f |%n",
-                consoles,
-                chatty,
-                perConsole,
-                delivered / seconds,
-                missed,
-                chatty * consoles,
-                used.processCores(),
-                used.processWaitCores(),
-                used.processCores() * used.wallNanos() / 1e3 / Math.max(1, delivered),
-                used.ownCores(),
-                chatty / pipe,
-                perConsole / (chatty / pipe));
+        return counters;
     }
 
-    private static double pipeSeconds(long lines) throws Exception {
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("sh", "-c", "seq 0 " + (lines - 1) + " | cat > /dev/null").start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("seq | cat failed");
-            }
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    private static void awaitConsoles(List<Counter> counters) throws Exception {
+        for (Counter c : counters) {
+            c.reached.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
-        return best;
+    }
+
+    /** Every console saw the run's lines in order, each delivered or announced missed, and some delivered. */
+    private static void checkConsoles(List<Counter> counters, long base, long lines) throws Exception {
+        for (int i = 0; i < counters.size(); i++) {
+            Counter c = counters.get(i);
+            synchronized (c) {
+                if (c.lines == 0) {
+                    throw new TcprFanout.BenchmarkFailure("console " + i + " received no line: the child did not run");
+                }
+                if (c.next != base + lines || c.lines + c.missed != lines) {
+                    throw new TcprFanout.BenchmarkFailure("console " + i + ": " + c.lines + " lines delivered and "
+                            + c.missed + " announced missed, up to line " + c.next + ", of " + lines
+                            + " from line " + base);
+                }
+            }
+            c.socket.close();
+        }
     }
 
     // --- 3. idle consoles
@@ -243,7 +390,7 @@ public final class WebConsoleBench {
         long before = usedHeap(gatewayPid);
         List<Counter> open = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            open.add(open("/api/processes/quiet/console"));
+            open.add(open("/api/processes/quiet/console", 0, Long.MAX_VALUE));
         }
         for (Counter c : open) {
             c.state.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -286,82 +433,100 @@ public final class WebConsoleBench {
 
     // --- the client
 
-    /** Counts and checks one console's frames: lines strictly in order from 0, missed ranges skipped. */
+    /**
+     * Counts and checks one console's frames: from history line BASE on, line BASE+k must carry the
+     * child's number k+1 (the {@code seq} of {@link TcprFanout#script}), strictly in order, {@code
+     * missed} ranges skipped; {@link #reached} completes at line BASE+LINES, or exceptionally on a
+     * wrong frame or a closed socket.
+     */
     private static final class Counter extends SimpleChannelInboundHandler<Object> {
         final CompletableFuture<Void> state = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private CompletableFuture<Void> reached;
-        private long target = Long.MAX_VALUE;
+        final CompletableFuture<Void> reached = new CompletableFuture<>();
+        private final long base;
+        private final long target;
         Channel socket;
         long next;
         long lines;
         long missed;
 
-        synchronized CompletableFuture<Void> done(long count) {
-            target = count;
-            reached = new CompletableFuture<>();
-            if (next >= target) {
-                reached.complete(null);
-            }
-            return reached;
+        Counter(long base, long lines) {
+            this.base = base;
+            this.next = base;
+            this.target = lines == Long.MAX_VALUE ? Long.MAX_VALUE : base + lines;
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof TextWebSocketFrame text) {
                 frame(text.text());
             } else if (msg instanceof CloseWebSocketFrame) {
                 closed.complete(null);
+                fail(new TcprFanout.BenchmarkFailure("console closed by the gateway at line " + next));
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             closed.complete(null);
+            fail(new TcprFanout.BenchmarkFailure("console closed at line " + next));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable error) {
             closed.completeExceptionally(error);
-            state.completeExceptionally(error);
+            fail(error);
             ctx.close();
         }
 
-        private synchronized void frame(String text) {
+        private void fail(Throwable error) {
+            state.completeExceptionally(error);
+            reached.completeExceptionally(error);
+        }
+
+        private synchronized void frame(String text) throws IOException {
             JsonNode f;
             try {
                 f = JSON.readTree(text);
             } catch (IOException e) {
-                throw new IllegalStateException("not JSON: " + text, e);
+                throw new TcprFanout.BenchmarkFailure("not JSON: " + text);
             }
             switch (f.get("t").asText()) {
                 case "state" -> state.complete(null);
+                case "stats" -> {
+                    // live figures of the running child: not counted
+                }
                 case "line" -> {
                     long n = f.get("n").asLong();
-                    if (n != next || !f.get("text").asText().equals(Long.toString(n))) {
-                        throw new IllegalStateException("expected line " + next + ", got " + text);
+                    String printed = f.get("text").asText();
+                    if (n != next || printed.length() != LINE_DIGITS || Long.parseLong(printed) != n - base + 1) {
+                        throw new TcprFanout.BenchmarkFailure("expected line " + next + ", got " + text);
                     }
                     next++;
                     lines++;
                 }
                 case "missed" -> {
-                    if (f.get("from").asLong() != next) {
-                        throw new IllegalStateException("missed from " + f.get("from") + " at " + next);
+                    long to = f.get("to").asLong();
+                    if (f.get("from").asLong() != next || to <= next) {
+                        throw new TcprFanout.BenchmarkFailure("missed " + text + " at line " + next);
                     }
-                    missed += f.get("to").asLong() - next;
-                    next = f.get("to").asLong();
+                    missed += to - next;
+                    next = to;
                 }
-                default -> throw new IllegalStateException("unexpected frame " + text);
+                default -> throw new TcprFanout.BenchmarkFailure("unexpected frame " + text);
             }
-            if (reached != null && next >= target) {
+            if (next > target) {
+                throw new TcprFanout.BenchmarkFailure("line " + next + " after the run's last, " + target);
+            }
+            if (next == target) {
                 reached.complete(null);
             }
         }
     }
 
     /** A console WebSocket on Netty (one client loop for all): the JDK's client hands each message to a thread. */
-    private Counter open(String path) throws Exception {
-        Counter c = new Counter();
+    private Counter open(String path, long firstLine, long lines) throws Exception {
+        Counter c = new Counter(firstLine, lines);
         URI uri = URI.create(base.replace("http://", "ws://") + path);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
@@ -396,6 +561,12 @@ public final class WebConsoleBench {
         c.socket = b.connect(uri.getHost(), uri.getPort()).sync().channel();
         handshaken.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return c;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private void awaitUp() throws Exception {
