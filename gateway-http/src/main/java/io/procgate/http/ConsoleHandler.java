@@ -271,7 +271,7 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private void tick() {
         if (session.ended()) {
-            close(WebSocketCloseStatus.POLICY_VIOLATION, "session ended");
+            close(session.closeStatus(), "session ended");
             return;
         }
         checkState();
@@ -314,7 +314,7 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private void input(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
         if (sessions.use(session.id()).isEmpty()) {
-            close(WebSocketCloseStatus.POLICY_VIOLATION, "session ended");
+            close(session.closeStatus(), "session ended");
             return;
         }
         byte[] line;

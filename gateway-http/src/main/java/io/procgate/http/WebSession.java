@@ -1,6 +1,7 @@
 package io.procgate.http;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.procgate.core.auth.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One logged-in browser (docs/web.md, "Sessions"): the user, the CSRF token its page must send on
  * every change, when it was last used, and its open console WebSockets (closed with 1008 when the
- * session ends). Thread-safe.
+ * session ends, 1001 when the gateway stops). Thread-safe.
  */
 final class WebSession {
     private final String id;
@@ -18,7 +19,8 @@ final class WebSession {
     private final User user;
     private final Set<Channel> consoles = ConcurrentHashMap.newKeySet();
     private volatile long lastUsedNanos;
-    private volatile boolean ended;
+    /** How its consoles close once it ended; null while it lives. */
+    private volatile WebSocketCloseStatus endedWith;
 
     WebSession(String id, String csrf, User user, long nowNanos) {
         this.id = id;
@@ -55,11 +57,18 @@ final class WebSession {
     }
 
     boolean ended() {
-        return ended;
+        return endedWith != null;
     }
 
-    void end() {
-        ended = true;
+    /** Ends it; its consoles, whoever notices first, close with {@code closeWith}. */
+    void end(WebSocketCloseStatus closeWith) {
+        endedWith = closeWith;
+    }
+
+    /** The close status for its consoles: as it ended, or 1008 (policy) if it is only stale. */
+    WebSocketCloseStatus closeStatus() {
+        WebSocketCloseStatus status = endedWith;
+        return status == null ? WebSocketCloseStatus.POLICY_VIOLATION : status;
     }
 
     Set<Channel> consoles() {

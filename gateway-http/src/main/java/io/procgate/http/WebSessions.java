@@ -78,7 +78,7 @@ final class WebSessions {
     }
 
     private void end(WebSession session, WebSocketCloseStatus status, String reason) {
-        session.end();
+        session.end(status);
         byId.remove(session.id(), session);
         for (Channel console : session.consoles()) {
             close(console, status, reason);
@@ -122,7 +122,7 @@ final class WebSessions {
             count.decrementAndGet();
         });
         if (session.ended()) {
-            close(console, WebSocketCloseStatus.POLICY_VIOLATION, "session ended");
+            close(console, session.closeStatus(), "session ended");
         }
         return true;
     }
