@@ -87,6 +87,9 @@ class SoakTest {
                         + " http { enabled = true, host = \"127.0.0.1\", port = 0 }\n"
                         + " users.admin { password-hash = \"" + HASH + "\", admin = true }\n"
                         + " tcprocd.listeners = [{ host = \"127.0.0.1\", port = 0 }]\n"
+                        + " tcpr.listeners = [{ host = \"127.0.0.1\", port = 0, process = ticker, timestamps = false,"
+                        + " password-hash = \"" + HASH + "\" }]\n"
+                        + " pcp.listeners = [{ host = \"127.0.0.1\", port = 0, data-port = 0, user = admin }]\n"
                         + " processes {\n"
                         // steady: 200 lines a second, never exits
                         + "  ticker { autostart = true, command = \"\"\"sh -c 'i=0; while :; do echo \"ticker $$ $i\"; i=$((i+1));"
@@ -106,7 +109,7 @@ class SoakTest {
     }
 
     /** The gateway, started on the config, and the ports it bound. */
-    private record Ports(InetSocketAddress tcprocd, int http) {}
+    private record Ports(InetSocketAddress tcprocd, InetSocketAddress tcpr, InetSocketAddress pcp, int http) {}
 
     private Ports startGateway(Path conf) throws IOException {
         gateway = ChildGateway.start(tmp, "-c", conf.toString());
@@ -114,7 +117,11 @@ class SoakTest {
                 .until(() -> gateway.out().contains("procgate started")
                         || !gateway.process().isAlive());
         assertThat(gateway.process().isAlive()).as("stdout: %s", gateway.out()).isTrue();
-        return new Ports(new InetSocketAddress("127.0.0.1", port("tcprocd")), port("http"));
+        return new Ports(
+                new InetSocketAddress("127.0.0.1", port("tcprocd")),
+                new InetSocketAddress("127.0.0.1", port("tcpr")),
+                new InetSocketAddress("127.0.0.1", port("pcp")),
+                port("http"));
     }
 
     private int port(String protocol) {
@@ -213,8 +220,10 @@ class SoakTest {
             }
             checked += after.size();
         }
+        Map<String, Integer> acknowledgedVia = new java.util.TreeMap<>();
         int acknowledged = 0;
         for (Seen s : seen) {
+            acknowledgedVia.merge(s.via(), 1, Integer::sum);
             Map<Long, String> history = readHistoryCached(web2, s.process());
             if (s.n() >= 0) {
                 assertThat(history.get(s.n()))
@@ -227,11 +236,14 @@ class SoakTest {
             }
             acknowledged++;
         }
+        assertThat(acknowledgedVia)
+                .as("every protocol's clients saw lines")
+                .containsOnlyKeys("tcprocd attach", "web console", "TCPR", "PCP cat");
         await().atMost(WAIT)
                 .until(() -> GatewayFigures.zombieChildren(gateway.pid()).isEmpty());
         System.out.printf(
                 "soak: %d s of load, %d client visits (%d left mid-transfer), %d reloads, %d exits and restarts of children,"
-                        + " 1 kill -9 of the gateway; lines checked %d, acknowledged lines checked %d, lost: 0;"
+                        + " 1 kill -9 of the gateway; lines checked %d, acknowledged lines checked %d %s, lost: 0;"
                         + " gateway first/last: fds %d/%d, threads %d/%d, heap after GC %.1f/%.1f MiB, zombies 0%n",
                 LOAD.toSeconds(),
                 visits.get(),
@@ -240,6 +252,7 @@ class SoakTest {
                 restarts,
                 checked,
                 acknowledged,
+                acknowledgedVia,
                 first.fds(),
                 last[0].fds(),
                 first.threads(),
@@ -332,9 +345,11 @@ class SoakTest {
             try {
                 String process = WATCHED.get(random.nextInt(WATCHED.size()));
                 int lines = 1 + random.nextInt(MAX_LINES_PER_VISIT);
-                switch (random.nextInt(3)) {
+                switch (random.nextInt(5)) {
                     case 0 -> attach(ports.tcprocd(), process, lines);
                     case 1 -> console(web, process, lines);
+                    case 2 -> tcpr(ports.tcpr(), lines);
+                    case 3 -> pcpCat(ports.pcp(), web, process, lines);
                     default -> catAndLeave(ports.tcprocd(), process);
                 }
                 visits.incrementAndGet();
@@ -372,6 +387,44 @@ class SoakTest {
             dropsMidTransfer.incrementAndGet();
         } finally {
             c.abort();
+        }
+    }
+
+    /** TCPR (it fronts the ticker): live lines, then the connection is dropped. */
+    private void tcpr(InetSocketAddress address, int lines) throws IOException {
+        TcprClient c = new TcprClient(address, PASSWORD);
+        try {
+            for (int i = 0; i < lines; i++) {
+                String line = c.readLine();
+                if (!line.startsWith("[gateway]")) {
+                    seen.add(new Seen("ticker", -1, line, "TCPR"));
+                }
+            }
+            dropsMidTransfer.incrementAndGet();
+        } finally {
+            c.abort();
+        }
+    }
+
+    /**
+     * PCP cat from a recent line; every other time the data connection is left part way. The
+     * lines are numbered from the requested one, so each complete line is checked by number.
+     */
+    private void pcpCat(InetSocketAddress address, WebConsole web, String process, int lines) throws Exception {
+        long from = Math.max(0, lastNumber(web, process) - lines);
+        boolean leaveEarly = ThreadLocalRandom.current().nextBoolean();
+        try (PcpClient c = new PcpClient(address)) {
+            int keep = leaveEarly ? lines * 8 : Integer.MAX_VALUE;
+            String data = c.cat(process, from, keep);
+            int complete = data.lastIndexOf('\n');
+            String[] got =
+                    complete < 0 ? new String[0] : data.substring(0, complete).split("\n", -1);
+            for (int i = 0; i < got.length; i++) {
+                seen.add(new Seen(process, from + i, got[i], "PCP cat"));
+            }
+            if (data.length() == keep) {
+                dropsMidTransfer.incrementAndGet();
+            }
         }
     }
 
