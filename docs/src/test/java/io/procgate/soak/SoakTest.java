@@ -322,19 +322,24 @@ class SoakTest {
     private GatewayFigures figures(WebConsole web) throws Exception {
         quiet.writeLock().lock();
         try {
-            Process gc = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                                    .toString(),
-                            Long.toString(gateway.pid()),
-                            "GC.run")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(gc.getInputStream().readAllBytes());
-            assertThat(gc.waitFor()).as("jcmd GC.run: %s", out).isEqualTo(0);
+            // jcmd attaches to the JVM; on a loaded machine an attach may time out, so it is tried again
+            await().atMost(WAIT).until(this::fullGc);
             return GatewayFigures.of(gateway.pid(), web.get("/metrics"));
         } finally {
             quiet.writeLock().unlock();
         }
+    }
+
+    /** Asks the gateway's JVM for a full GC, so that the heap figure is what is live. */
+    private boolean fullGc() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(gateway.pid()),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .start();
+        gc.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return gc.waitFor() == 0;
     }
 
     /** One client thread: visits until the load ends, each visit on a protocol and process at random. */

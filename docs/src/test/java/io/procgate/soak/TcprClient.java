@@ -1,7 +1,5 @@
 package io.procgate.soak;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -28,14 +26,7 @@ final class TcprClient implements AutoCloseable {
     }
 
     String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new EOFException("closed in a line");
-            }
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
+        return LineReader.readLine(in);
     }
 
     /** Leaves with a reset: a client that vanishes while lines are on their way. */

@@ -1,7 +1,5 @@
 package io.procgate.soak;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,14 +54,7 @@ final class TcprocdClient implements AutoCloseable {
     }
 
     String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new EOFException("closed in a line");
-            }
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
+        return LineReader.readLine(in);
     }
 
     private String status() throws IOException {
