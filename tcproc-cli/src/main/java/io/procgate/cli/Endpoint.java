@@ -82,9 +82,13 @@ record Endpoint(Path socket, String host, int port) {
     }
 
     private static boolean isSocket(Path path) {
+        // the "unix" attribute view exists on Linux and other Unixes; elsewhere there is no default socket
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return false;
+        }
         try {
             return Files.getAttribute(path, "unix:mode") instanceof Integer mode && (mode & S_IFMT) == S_IFSOCK;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return false;
         }
     }
