@@ -368,7 +368,7 @@ final class ManagedProcess {
         state = ProcessState.STOPPING;
         long group = run.process().pid();
         LOG.info("{}: killing process group {} at once (SIGKILL)", name, group);
-        groups.signal(group, Signals.SIGKILL);
+        groups.signalRun(group, Signals.SIGKILL);
         groups.remove(group);
         return StopResult.STOPPING;
     }
@@ -409,18 +409,31 @@ final class ManagedProcess {
 
     /** SIGTERM to the group now, SIGKILL to whatever of it is left after the grace period. */
     private void terminate(long group, Spawned target) {
-        groups.signal(group, Signals.SIGTERM);
+        signalRun(group, target, Signals.SIGTERM);
         loop.schedule(
                 () -> {
                     if (run == target) {
                         LOG.warn("{}: still running {} after SIGTERM: SIGKILL", name, spec.killGrace());
                     }
                     // Also reaches descendants that outlived the leader.
-                    groups.signal(group, Signals.SIGKILL);
+                    signalRun(group, target, Signals.SIGKILL);
                     groups.remove(group);
                 },
                 spec.killGrace().toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Signals the group of {@code target}; while it is the current run (not yet reaped: its exit
+     * hops to this loop before {@code run} changes), also its leader alone if the group is not made
+     * yet, so that a stop right after a start is not lost.
+     */
+    private void signalRun(long group, Spawned target, int signal) {
+        if (run == target) {
+            groups.signalRun(group, signal);
+        } else {
+            groups.signal(group, signal);
+        }
     }
 
     /** Kills the group at once (gateway shutdown past its deadline). */
@@ -428,7 +441,7 @@ final class ManagedProcess {
         loop.execute(() -> {
             if (run != null) {
                 long group = run.process().pid();
-                groups.signal(group, Signals.SIGKILL);
+                groups.signalRun(group, Signals.SIGKILL);
                 groups.remove(group);
             }
         });

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * pipe: {@code SIG PGID} signals a group with the shell's built-in {@code kill} (no fork),
  * {@code + PGID} / {@code - PGID} maintain the list of live groups.
  *
+ * <p>A child makes its group itself ({@code setsid} runs a moment after the JDK's spawn returns), so
+ * a signal sent at once to a just-started child may find no group yet: {@link #signalRun} then
+ * signals the leader's pid, which is safe only while the leader is known not to have been reaped.
+ *
  * <p>The parent-death signal reaches only each direct child, so what a child started in the
  * background would be orphaned when the gateway dies. The pipe's write end is held by the gateway
  * alone: when it dies, however it dies (even {@code kill -9}), the shell reads end-of-file and
@@ -30,11 +34,12 @@ public final class GroupAgent implements AutoCloseable {
             "\n",
             "trap '' INT TERM HUP",
             "groups=''",
-            "while read -r op group; do",
+            "while read -r op group leader; do",
             "  case \"$op\" in",
             "    +) groups=\"$groups $group\" ;;",
             "    -) kept=''; for g in $groups; do [ \"$g\" = \"$group\" ] || kept=\"$kept $g\"; done; groups=$kept ;;",
-            "    *) kill -s \"$op\" -- \"-$group\" 2>/dev/null ;;",
+            "    *) kill -s \"$op\" -- \"-$group\" 2>/dev/null"
+                    + " || { [ \"$leader\" = leader ] && kill -s \"$op\" \"$group\" 2>/dev/null; } ;;",
             "  esac",
             "done",
             "for g in $groups; do kill -s KILL -- \"-$g\" 2>/dev/null; done",
@@ -73,10 +78,23 @@ public final class GroupAgent implements AutoCloseable {
 
     /** Sends {@code signal} to every process of group {@code pgid}; a group already gone is not an error. */
     public void signal(long pgid, int signal) {
+        send(signalCommand(pgid, signal));
+    }
+
+    /**
+     * Sends {@code signal} to the group that the child {@code pgid} leads, or to the child itself
+     * while it has not made its group yet. Only for a child that has not been reaped: its pid cannot
+     * belong to another process then.
+     */
+    public void signalRun(long pgid, int signal) {
+        send(signalCommand(pgid, signal) + " leader");
+    }
+
+    private static String signalCommand(long pgid, int signal) {
         if (pgid <= 1) {
             throw new IllegalArgumentException("refusing to signal process group " + pgid);
         }
-        send(Signals.name(signal).substring("SIG".length()) + " " + pgid);
+        return Signals.name(signal).substring("SIG".length()) + " " + pgid;
     }
 
     private synchronized void send(String line) {

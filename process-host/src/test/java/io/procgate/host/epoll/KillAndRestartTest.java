@@ -77,4 +77,28 @@ class KillAndRestartTest {
             assertThat(host.restart("unknown").get(10, SECONDS).neverStarted()).isTrue();
         }
     }
+
+    /**
+     * The child makes its own process group a moment after the spawn returns; a stop or kill sent
+     * in that moment once found no group and was lost until the kill grace (10 s) ran out.
+     */
+    @Test
+    void aStopOrKillRightAfterTheStartIsNotLost() throws Exception {
+        try (TestHost t = TestHost.open(data)) {
+            ProcessHost host = t.host();
+            for (int i = 0; i < RACE_ROUNDS; i++) {
+                host.start("cat", ProcessSpec.of("cat"), "owner").get(10, SECONDS);
+                if (i % 2 == 0) {
+                    host.stop("cat").get(10, SECONDS);
+                } else {
+                    host.kill("cat").get(10, SECONDS);
+                }
+                // well below the default kill grace, which would end it anyway
+                host.whenStopped("cat").get(5, SECONDS);
+            }
+        }
+    }
+
+    /** Enough starts for the signal to land before the child's setsid at least once (it did by 200). */
+    private static final int RACE_ROUNDS = 200;
 }
