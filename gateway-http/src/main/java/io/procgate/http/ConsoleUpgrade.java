@@ -81,6 +81,9 @@ final class ConsoleUpgrade {
         if (p.get(HttpChannelInitializer.IDLE) != null) {
             p.remove(HttpChannelInitializer.IDLE);
         }
+        if (p.get(HttpChannelInitializer.ORDER) != null) {
+            p.remove(HttpChannelInitializer.ORDER); // frames are not requests
+        }
         p.replace(ctx.name(), HttpChannelInitializer.CONSOLE, console);
         p.addBefore(HttpChannelInitializer.CONSOLE, "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrame()));
         // A chatty process means a flush per line per console: let a loop's batch share one.
