@@ -15,6 +15,7 @@ import java.util.Map;
 final class StatsTable {
     private static final String[] FIGURES = {"CPU", "RSS", "THREADS", "FDS", "UPTIME"};
     private static final String NONE = "-";
+    private static final String WIDEST_STATE = "not-running";
     private static final String GAP = "  ";
     private static final long KIB = 1024;
     private static final String UNITS = "KMGTPE";
@@ -40,7 +41,8 @@ final class StatsTable {
 
     void print(PrintStream out) {
         int nameWidth = "NAME".length();
-        int stateWidth = "STATE".length();
+        // As wide as the widest state, so that the figures stay put from one run to the next.
+        int stateWidth = WIDEST_STATE.length();
         int[] widths = new int[FIGURES.length];
         for (int i = 0; i < FIGURES.length; i++) {
             widths[i] = FIGURES[i].length();
