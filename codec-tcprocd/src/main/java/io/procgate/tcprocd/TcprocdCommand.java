@@ -20,7 +20,12 @@ public enum TcprocdCommand {
     /** {@code 07command NN name NNN line}: one line to stdin. */
     COMMAND,
     /** {@code 06attach NN name}: the connection becomes line-based. */
-    ATTACH;
+    ATTACH,
+    /**
+     * {@code 05stats NN name}: the process's state and live figures as {@code key value} lines. An
+     * extension beyond the original manual (docs/protocols/tcprocd.md, "Extension: stats").
+     */
+    STATS;
 
     private static final TcprocdCommand[] VALUES = values();
 

@@ -16,12 +16,15 @@ import io.procgate.core.control.ProcessControl;
 import io.procgate.core.metrics.ProtocolMetrics;
 import io.procgate.core.net.BoundedLineSender;
 import io.procgate.core.net.PeerAddresses;
+import io.procgate.core.schedule.ScheduledRun;
 import io.procgate.host.HistorySlice;
+import io.procgate.host.ProcessStatus;
 import io.procgate.host.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,8 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
 
     private final ProcessControl processes;
     private final TcprocdSettings settings;
+    /** A process's schedules with their next runs, for {@code stats}. */
+    private final Function<String, List<ScheduledRun>> schedules;
 
     private final ArrayDeque<TcprocdRequest> pending = new ArrayDeque<>();
     /** A start or kill is under way: its answer must go out before later ones. */
@@ -65,9 +70,14 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
     /** Counts each answer by status ({@code procgate_protocol_requests_total}). */
     private final ProtocolMetrics metrics;
 
-    TcprocdCommandHandler(ProcessControl processes, TcprocdSettings settings, ProtocolMetrics metrics) {
+    TcprocdCommandHandler(
+            ProcessControl processes,
+            TcprocdSettings settings,
+            ProtocolMetrics metrics,
+            Function<String, List<ScheduledRun>> schedules) {
         this.processes = processes;
         this.settings = settings;
+        this.schedules = schedules;
         this.metrics = metrics;
     }
 
@@ -156,6 +166,9 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
                 case ATTACH:
                     attach(ctx, (TcprocdAttachRequest) request);
                     break;
+                case STATS:
+                    stats(ctx, (TcprocdStatsRequest) request);
+                    break;
                 default:
                     throw new IllegalStateException("unknown command " + request.command());
             }
@@ -200,6 +213,17 @@ final class TcprocdCommandHandler extends SimpleChannelInboundHandler<TcprocdReq
         } finally {
             slice.release();
         }
+    }
+
+    /** Read like {@code cat}: the same permission check, no audit line. */
+    private void stats(ChannelHandlerContext ctx, TcprocdStatsRequest request) {
+        Outcome<ProcessStatus> outcome = processes.status(caller, request.name());
+        if (!outcome.isOk()) {
+            reply(ctx, outcome.status());
+            return;
+        }
+        ctx.write(TcprocdStatsResponse.of(outcome.value(), schedules.apply(request.name())), ctx.voidPromise());
+        metrics.request(TcprocdStatus.OK.name());
     }
 
     private void attach(ChannelHandlerContext ctx, TcprocdAttachRequest request) {

@@ -289,6 +289,10 @@ public final class TcprocdDecoder extends ByteToMessageDecoder {
                 out.add(new TcprocdKillRequest(name));
                 resetDecoder();
                 break;
+            case STATS:
+                out.add(new TcprocdStatsRequest(name));
+                resetDecoder();
+                break;
             case ATTACH:
                 out.add(new TcprocdAttachRequest(name));
                 resetDecoder();

@@ -13,7 +13,8 @@ import java.util.List;
  * D-digit byte length) followed by the data. Small data (a {@code list}) is copied behind the header
  * into one buffer: one message out of the encoder costs no combined promise, and a copy of a few
  * names is cheaper than the bookkeeping of a second buffer. Larger data (a {@code cat}) follows as
- * the data buffer itself, never copied. Other messages (the raw lines of an attached connection)
+ * the data buffer itself, never copied. A {@code stats} answer is framed like a {@code list}'s.
+ * Other messages (the raw lines of an attached connection)
  * pass through untouched.
  */
 @Sharable
@@ -45,6 +46,9 @@ public final class TcprocdEncoder extends MessageToMessageEncoder<TcprocdMessage
             out.add(encodeDataHeader(ctx, length, 0));
             // The encoder releases msg after encode; the data lives on in out.
             out.add(data.retain());
+        } else if (msg instanceof TcprocdStatsResponse) {
+            byte[] data = ((TcprocdStatsResponse) msg).data();
+            out.add(encodeDataHeader(ctx, data.length, data.length).writeBytes(data));
         } else {
             throw new EncoderException("not an answer: " + msg.getClass().getName());
         }

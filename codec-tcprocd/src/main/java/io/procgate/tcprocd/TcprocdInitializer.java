@@ -76,7 +76,8 @@ final class TcprocdInitializer extends ChannelInitializer<Channel> {
                         context.protocolMetrics()));
         pipeline.addLast(
                 TcprocdPipeline.COMMANDS,
-                new TcprocdCommandHandler(context.processes(), settings, context.protocolMetrics()));
+                new TcprocdCommandHandler(
+                        context.processes(), settings, context.protocolMetrics(), context::schedules));
         pipeline.addLast(TcprocdPipeline.EXCEPTIONS, TcprocdExceptionHandler.INSTANCE);
     }
 }

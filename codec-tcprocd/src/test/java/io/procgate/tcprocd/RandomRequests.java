@@ -25,7 +25,7 @@ final class RandomRequests {
     }
 
     TcprocdRequest request() {
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0:
                 return TcprocdListRequest.INSTANCE;
             case 1:
@@ -36,6 +36,8 @@ final class RandomRequests {
                 return new TcprocdCatRequest(name(), number());
             case 4:
                 return new TcprocdCommandRequest(name(), bytes(999));
+            case 5:
+                return new TcprocdStatsRequest(name());
             default:
                 return new TcprocdAttachRequest(name());
         }
@@ -92,7 +94,7 @@ final class RandomRequests {
 
     /** Sometimes CR/LF between requests. */
     byte[] separator() {
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0:
                 return new byte[] {'\n'};
             case 1:

@@ -71,6 +71,13 @@ class TcprocdDecoderTest {
     }
 
     @Test
+    void decodesTheStatsExtension() {
+        assertThat(decode(ascii("05stats08myserver"))).containsExactly(new TcprocdStatsRequest("myserver"));
+        assertThat(decodeByteByByte(new TcprocdDecoder(), ascii("05stats01a04list")))
+                .containsExactly(new TcprocdStatsRequest("a"), TcprocdListRequest.INSTANCE);
+    }
+
+    @Test
     void startWithAnEmptyPath() {
         assertThat(decode(ascii("05start02mc005a b c000"))).containsExactly(new TcprocdStartRequest("mc", "a b c", ""));
     }
@@ -283,6 +290,12 @@ class TcprocdDecoderTest {
                 "07command01a1x",
                 "07command01a99x",
                 "06attach01\u0000",
+                "05stats00",
+                "05stats65",
+                "05stats03a/b",
+                "05STATS01a",
+                "05statz01a",
+                "06status01a",
             })
     void malformedRequestIsRefusedAtOnce(String request) {
         EmbeddedChannel channel = new EmbeddedChannel(new TcprocdDecoder());

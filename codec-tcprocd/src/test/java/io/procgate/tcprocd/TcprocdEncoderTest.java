@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -74,6 +75,17 @@ class TcprocdEncoderTest {
                     .hasSize(5 + digits.length() + length);
             assertFalse(channel.finish());
         }
+    }
+
+    @Test
+    void statsAnswerIsKeyValueLinesFramedLikeAList() {
+        EmbeddedChannel channel = new EmbeddedChannel(TcprocdEncoder.INSTANCE);
+        channel.writeOutbound(new TcprocdStatsResponse(List.of(
+                new TcprocdStatsResponse.Field("state", "exited"),
+                new TcprocdStatsResponse.Field("error", "no such file:\n/x\u00e9"))));
+        // a line break in a value would end its line: it is sent as a space; lengths count UTF-8 bytes
+        assertThat(written(channel)).isEqualTo("02OK238state exited\nerror no such file: /x\u00c3\u00a9\n");
+        assertFalse(channel.finish());
     }
 
     @Test

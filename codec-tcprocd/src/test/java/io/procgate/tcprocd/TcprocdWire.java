@@ -44,6 +44,10 @@ final class TcprocdWire {
         return concat(field(2, "attach"), field(2, name));
     }
 
+    static byte[] stats(String name) {
+        return concat(field(2, "stats"), field(2, name));
+    }
+
     static byte[] credentials(String user, String password) {
         return concat(field(2, user), field(2, password));
     }
@@ -65,6 +69,8 @@ final class TcprocdWire {
             return command(command.name(), command.line());
         } else if (message instanceof TcprocdAttachRequest) {
             return attach(((TcprocdAttachRequest) message).name());
+        } else if (message instanceof TcprocdStatsRequest) {
+            return stats(((TcprocdStatsRequest) message).name());
         } else if (message instanceof TcprocdAuthRequest) {
             TcprocdAuthRequest auth = (TcprocdAuthRequest) message;
             byte[] password = field(2, auth.password());

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code C: bytes} are sent as written;
  *   <li>{@code S: bytes} must be what arrives next, exactly; {@code {time}} stands for
- *       {@code HH:MM:SS}, {@code {addr}} for a peer address and port, {@code {n}} for a number;
+ *       {@code HH:MM:SS}, {@code {addr}} for a peer address and port, {@code {n}} for a number,
+ *       {@code {instant}} for an ISO-8601 instant in UTC ({@code 2026-12-03T10:40:00.123Z});
  *       {@code S: (closed)} means the server closes the connection;
  *   <li>{@code D: PORT bytes}: a data connection to PORT delivers exactly these bytes.
  * </ul>
@@ -33,7 +34,8 @@ final class SessionReplay {
     private static final Map<String, String> PLACEHOLDERS = Map.of(
             "{time}", "\\d\\d:\\d\\d:\\d\\d",
             "{addr}", "(?:\\d+\\.\\d+\\.\\d+\\.\\d+|\\[[0-9a-fA-F:]+\\]):\\d+",
-            "{n}", "\\d+");
+            "{n}", "\\d+",
+            "{instant}", "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z");
 
     record Step(char kind, String text) {}
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
  *
  * <pre>
  * tcproc [-H HOST] [-P PORT] [--tls [--ca FILE]] [-s SOCKET] [-u USER]
- *        list [-l] | status [NAME...] | start NAME [COMMAND [PATH]] | kill NAME
+ *        list [-l] | status [-l] [NAME...] | start NAME [COMMAND [PATH]] | kill NAME
  *        | cat NAME [FROM] | command NAME LINE | attach NAME
  * </pre>
  *
@@ -27,7 +28,9 @@ import picocli.CommandLine.Parameters;
  * padded to a column: for people, and for scripts ({@code awk '{print $2}'}). STATE is
  * {@code running}, {@code not-running} (known, not running: exited, waiting for a restart or given
  * up), {@code unknown} (never known) or {@code denied} (another user's). {@code status} exits 0 when
- * every named process runs, 1 otherwise.
+ * every named process runs, 1 otherwise. {@code status -l} prints a header line and, after the
+ * state, the live figures of each process ({@link StatsTable}) from the gateway's {@code stats}
+ * request (an extension beyond the original manual; against an older gateway, states only).
  *
  * Without {@code -s}, {@code -H} or {@code -P} it finds the gateway as {@link Endpoint} says: the
  * default configuration's socket {@code ./data/tcprocd.sock} when there is one, else TCP
@@ -146,12 +149,19 @@ public final class Tcproc implements Callable<Integer> {
     @Command(
             name = "status",
             description = "NAME STATE for each NAME (default: your running processes); exit 0 if all run.")
-    int status(@Parameters(paramLabel = "NAME", arity = "0..*") List<String> names) {
+    int status(
+            @Option(
+                            names = {"-l", "--long"},
+                            description = "A header, then each process's live figures after its state: CPU (cores),"
+                                    + " RSS, threads, open files, uptime, and how its last run ended.")
+                    boolean long_,
+            @Parameters(paramLabel = "NAME", arity = "0..*") List<String> names) {
         boolean[] allRunning = {true};
         int result = session(client -> {
             List<String> running = client.names();
             List<String> asked = names == null || names.isEmpty() ? running : names;
             int width = asked.stream().mapToInt(String::length).max().orElse(0);
+            List<String> states = new ArrayList<>();
             for (String name : asked) {
                 String state;
                 if (running.contains(name)) {
@@ -167,10 +177,45 @@ public final class Tcproc implements Callable<Integer> {
                         state = "denied";
                     }
                 }
-                printState(name, state, width);
+                if (long_) {
+                    states.add(state);
+                } else {
+                    printState(name, state, width);
+                }
+            }
+            if (long_) {
+                printFigures(client, asked, states);
             }
         });
         return result == EXIT_OK && !allRunning[0] ? EXIT_STATUS : result;
+    }
+
+    /**
+     * The table of {@code status -l}. The {@code stats} requests come after everything else: a
+     * gateway without them answers {@code ERROR} and closes, and the states are known by then.
+     */
+    private void printFigures(TcprocClient client, List<String> names, List<String> states)
+            throws IOException, TcprocException {
+        StatsTable table = new StatsTable();
+        boolean available = true;
+        for (int i = 0; i < names.size(); i++) {
+            String state = states.get(i);
+            Map<String, String> stats = Map.of();
+            if (available && (state.equals("running") || state.equals("not-running"))) {
+                try {
+                    stats = client.stats(names.get(i));
+                } catch (TcprocException e) {
+                    if (e.status() == Status.ERROR) {
+                        io.err().println("tcproc: figures not available from this gateway");
+                        available = false;
+                    } else if (e.status() == null) {
+                        throw e;
+                    }
+                }
+            }
+            table.add(names.get(i), state, stats);
+        }
+        table.print(io.out());
     }
 
     private void printState(String name, String state, int width) {

@@ -13,7 +13,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,6 +142,26 @@ final class TcprocClient implements Closeable {
         }
         copyData(OutputStream.nullOutputStream(), MAX_START_LINE);
         return true;
+    }
+
+    /**
+     * The state and live figures of {@code name} ({@code stats}, an extension of this gateway beyond
+     * the original manual), as the {@code key value} lines of the answer, in their order. A gateway
+     * without it answers {@code ERROR} (thrown) and closes the connection: ask last.
+     */
+    Map<String, String> stats(String name) throws IOException, TcprocException {
+        send(concat(word("stats"), name(name)));
+        expectOk();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        copyData(data, -1);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : data.toString(StandardCharsets.UTF_8).split("\n")) {
+            int space = line.indexOf(' ');
+            if (space > 0) {
+                fields.putIfAbsent(line.substring(0, space), line.substring(space + 1));
+            }
+        }
+        return fields;
     }
 
     void start(String name, String commandLine, String path) throws IOException, TcprocException {

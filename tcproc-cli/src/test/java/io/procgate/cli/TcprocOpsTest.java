@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,8 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tcproc status}, {@code list -l} and {@code --tls} against a real gateway. */
+/** {@code tcproc status}, {@code status -l}, {@code list -l} and {@code --tls} against a real gateway. */
 class TcprocOpsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @TempDir
     static Path dir;
 
@@ -38,6 +42,7 @@ class TcprocOpsTest {
                 + "  shutdown-timeout = 5s\n"
                 + "  http.enabled = false\n"
                 + "  allow-root-children = true\n"
+                + "  stats-interval = 200ms\n"
                 + "  users { alice { password = \"alice-pw\" }, bob { password = \"bob-pw\" } }\n"
                 + "  tcprocd.listeners = [{ host = \"127.0.0.1\", port = 0 },\n"
                 + "    { host = \"127.0.0.1\", port = 0, tls { cert = \"" + certs.cert() + "\", key = \"" + certs.key()
@@ -98,6 +103,100 @@ class TcprocOpsTest {
         }
         assertThat(as("alice", "-P", plain, "kill", "server").exit()).isZero();
         assertThat(as("bob", "-P", plain, "kill", "bobs").exit()).isZero();
+    }
+
+    @Test
+    void longStatusShowsTheLiveFiguresOfEachProcessUnderAHeader() {
+        // 64 MiB of string, then a busy loop for a minute
+        assertThat(as(
+                                "alice",
+                                "-P",
+                                plain,
+                                "start",
+                                "hog",
+                                "perl -e '$x = q(a) x (64*1024*1024); $t = time; while (time - $t < 60) { $i++ }'")
+                        .exit())
+                .isZero();
+        assertThat(as("alice", "-P", plain, "start", "three", "sh -c 'exit 3'").exit())
+                .isZero();
+        assertThat(as("bob", "-P", plain, "start", "bobs-hog", "sleep 600").exit())
+                .isZero();
+        await().atMost(WAIT).until(() -> cpu(as("alice", "-P", plain, "status", "-l", "hog")) > 0.5);
+        await().atMost(WAIT)
+                .until(() -> as("alice", "-P", plain, "status", "three").out().equals("three  not-running\n"));
+
+        Run run = as("alice", "-P", plain, "status", "-l", "hog", "three", "nothing", "bobs-hog");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEmpty();
+        String[] lines = run.out().split("\n");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[0]).matches("NAME +STATE +CPU +RSS +THREADS +FDS +UPTIME  NOTE");
+        assertThat(lines[1])
+                .matches("hog +running +\\d\\.\\d\\d +(6[4-9]|[7-9]\\d|1\\d\\d)M +[1-9]\\d* +\\d+ +\\d+(s|m\\d\\ds)");
+        assertThat(lines[2]).matches("three +not-running +- +- +- +- +-  exit 3");
+        assertThat(lines[3]).matches("nothing +unknown +- +- +- +- +-");
+        assertThat(lines[4]).matches("bobs-hog +denied +- +- +- +- +-");
+        // Columns line up under the header; a script still takes the state as the second field.
+        for (String column : List.of("STATE", "CPU", "RSS", "THREADS", "FDS", "UPTIME")) {
+            int end = lines[0].indexOf(column) + (column.equals("STATE") ? 0 : column.length());
+            for (int i = 1; i < lines.length; i++) {
+                if (column.equals("STATE")) {
+                    assertThat(lines[i].charAt(end - 1)).isEqualTo(' ');
+                    assertThat(lines[i].charAt(end)).isNotEqualTo(' ');
+                } else {
+                    assertThat(lines[i].charAt(end - 1))
+                            .as(lines[i] + " under " + column)
+                            .isNotEqualTo(' ');
+                }
+            }
+        }
+        assertThat(Arrays.stream(lines).skip(1).map(l -> l.split(" +")[1]))
+                .containsExactly("running", "not-running", "unknown", "denied");
+        // Without -l: as before, no header, no figures.
+        assertThat(as("alice", "-P", plain, "status", "hog", "three"))
+                .isEqualTo(new Run(1, "hog    running\n" + "three  not-running\n", ""));
+        assertThat(as("alice", "-P", plain, "kill", "hog").exit()).isZero();
+        assertThat(as("bob", "-P", plain, "kill", "bobs-hog").exit()).isZero();
+    }
+
+    /** The CPU column of the first process of a {@code status -l}, or -1. */
+    private static double cpu(Run run) {
+        String[] lines = run.out().split("\n");
+        if (lines.length < 2) {
+            return -1;
+        }
+        String[] fields = lines[1].split(" +");
+        return fields.length > 2 && fields[2].matches("\\d+\\.\\d+") ? Double.parseDouble(fields[2]) : -1;
+    }
+
+    @Test
+    void longStatusAgainstAGatewayWithoutStatsPrintsTheStatesAndSaysSoOnce() throws Exception {
+        assertThat(as("alice", "-P", plain, "start", "old-one", "sleep 600").exit())
+                .isZero();
+        assertThat(as("alice", "-P", plain, "start", "old-two", "sleep 600").exit())
+                .isZero();
+        try (OlderGatewayProxy older = new OlderGatewayProxy(
+                (InetSocketAddress) gateway.boundAddresses("tcprocd").get(0))) {
+            String port = Integer.toString(older.port());
+            Run run = as("alice", "-P", port, "status", "-l", "old-one", "old-two", "old-none");
+            assertThat(run.err()).isEqualTo("tcproc: figures not available from this gateway\n");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.out().split("\n")).hasSize(4).satisfies(lines -> {
+                assertThat(lines[0]).matches("NAME +STATE +CPU +RSS +THREADS +FDS +UPTIME  NOTE");
+                assertThat(lines[1]).matches("old-one +running +- +- +- +- +-");
+                assertThat(lines[2]).matches("old-two +running +- +- +- +- +-");
+                assertThat(lines[3]).matches("old-none +unknown +- +- +- +- +-");
+            });
+            // The same gateway answers stats itself; without -l, nothing changes through the proxy.
+            await().atMost(WAIT)
+                    .until(() -> !as("alice", "-P", plain, "status", "-l", "old-one")
+                            .out()
+                            .contains(" - "));
+            assertThat(as("alice", "-P", port, "status", "old-one", "old-two"))
+                    .isEqualTo(new Run(0, "old-one  running\n" + "old-two  running\n", ""));
+        }
+        assertThat(as("alice", "-P", plain, "kill", "old-one").exit()).isZero();
+        assertThat(as("alice", "-P", plain, "kill", "old-two").exit()).isZero();
     }
 
     @Test
