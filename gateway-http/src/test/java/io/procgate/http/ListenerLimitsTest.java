@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,21 +52,7 @@ class ListenerLimitsTest {
         s.getOutputStream()
                 .write(("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: " + connection + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-        InputStream in = s.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("the answer's head ended").isNotEqualTo(-1);
-            head.append((char) b);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(
-                        line.substring("content-length:".length()).trim());
-            }
-        }
-        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+        return RawHttpAnswer.read(s.getInputStream()).toString();
     }
 
     @Test
