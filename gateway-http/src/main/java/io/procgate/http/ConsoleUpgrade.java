@@ -37,11 +37,13 @@ final class ConsoleUpgrade {
     private final HttpSettings settings;
     private final WebSessions sessions;
     private final ProcessControl processes;
+    private final ConsoleFeeds feeds;
 
-    ConsoleUpgrade(HttpSettings settings, WebSessions sessions, ProcessControl processes) {
+    ConsoleUpgrade(HttpSettings settings, WebSessions sessions, ProcessControl processes, ConsoleFeeds feeds) {
         this.settings = settings;
         this.sessions = sessions;
         this.processes = processes;
+        this.feeds = feeds;
     }
 
     void upgrade(
@@ -76,7 +78,7 @@ final class ConsoleUpgrade {
             return;
         }
         ConsoleHandler console =
-                new ConsoleHandler(processes, sessions, session, caller, name, settings.consoleBuffer());
+                new ConsoleHandler(processes, sessions, session, caller, name, settings.consoleBuffer(), feeds);
         ChannelPipeline p = ctx.pipeline();
         if (p.get(HttpChannelInitializer.IDLE) != null) {
             p.remove(HttpChannelInitializer.IDLE);
