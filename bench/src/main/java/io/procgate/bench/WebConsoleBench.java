@@ -414,7 +414,7 @@ public final class WebConsoleBench {
                 chatty);
         System.out.println(
                 "| mode | clients | lines/s to each client | delivered / announced missed, of printed"
-                        + " | WebSocket console / this | CPU per delivered line (one client) | CPU cores: reader or gateway (+ waiting for a CPU) / machine |");
+                        + " | WebSocket console / this | CPU per delivered line (one client): all gateway threads (event loops only) | CPU cores: reader or gateway (+ waiting for a CPU) / machine |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         System.out.printf(
                 Locale.ROOT,
@@ -426,7 +426,7 @@ public final class WebConsoleBench {
                 pipe.cpuNanosPerLine() / 1e3);
         System.out.printf(
                 Locale.ROOT,
-                "| procgate TCPR listener | %d | %,.0f | %,d / %,d, of %,d | %.3f | %.2f µs | %.2f (+%.2f) / %.2f |%n",
+                "| procgate TCPR listener | %d | %,.0f | %,d / %,d, of %,d | %.3f | %.2f µs (%.2f µs) | %.2f (+%.2f) / %.2f |%n",
                 consoles,
                 tcprPerClient,
                 tcprRun.delivered(),
@@ -434,18 +434,20 @@ public final class WebConsoleBench {
                 chatty * consoles,
                 wsPerClient / tcprPerClient,
                 tcprMeasured.cpuNanosPerLine() / 1e3,
+                tcprCpu.groupNanos(IO_THREADS) / 1e3 / Math.max(1, tcprRun.delivered()),
                 tcprCpu.processCores(),
                 tcprCpu.processWaitCores(),
                 tcprCpu.machineCores());
         System.out.printf(
                 Locale.ROOT,
-                "| procgate WebSocket consoles | %d | %,.0f | %,d / %,d, of %,d | 1 | %.2f µs | %.2f (+%.2f) / %.2f |%n",
+                "| procgate WebSocket consoles | %d | %,.0f | %,d / %,d, of %,d | 1 | %.2f µs (%.2f µs) | %.2f (+%.2f) / %.2f |%n",
                 consoles,
                 wsPerClient,
                 wsDelivered,
                 wsMissed,
                 chatty * consoles,
                 wsCpu.processCores() * wsCpu.wallNanos() / 1e3 / Math.max(1, wsDelivered),
+                wsCpu.groupNanos(IO_THREADS) / 1e3 / Math.max(1, wsDelivered),
                 wsCpu.processCores(),
                 wsCpu.processWaitCores(),
                 wsCpu.machineCores());
