@@ -463,14 +463,18 @@ public final class WebConsoleBench {
                 Locale.ROOT,
                 "> the child ran (start request to its exit) %.2f s in the last warm-up, %.2f s with the TCPR clients, %.2f s with the"
                         + " consoles; the clients had their last line after %.2f s and %.2f s%n%n"
-                        + "> gateway threads, in cores: TCPR: %s; WebSocket: %s%n%n",
+                        + "> gateway threads, in cores: TCPR: %s; WebSocket: %s%n%n"
+                        + "> the bench's own clients (this JVM, one TCPR selector thread, one WebSocket client loop), in"
+                        + " cores: %.2f with the TCPR clients, %.2f with the consoles%n%n",
                 warm.childSeconds(),
                 tcprChild.childSeconds(),
                 wsChild.childSeconds(),
                 tcprChild.seconds(),
                 wsChild.seconds(),
                 tcprCpu.byThread(),
-                wsCpu.byThread());
+                wsCpu.byThread(),
+                tcprCpu.ownCores(),
+                wsCpu.ownCores());
     }
 
     /** Waits, while the child runs, for the clients to get its output; returns when they did (nanoTime). */
