@@ -398,13 +398,17 @@ public final class WebConsoleBench {
         long wsMissed = counters.stream().mapToLong(c -> c.missed).sum();
         double wsPerClient = wsDelivered / (double) consoles / wsChild.seconds();
 
-        // the same lines again, now from the history: one console replaying them
-        Counter replay = open("/api/processes/chatty/console?from=" + wsBase, wsBase, chatty);
-        long r0 = System.nanoTime();
-        replay.reached.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        double replaySeconds = (System.nanoTime() - r0) / 1e9;
-        replay.socket.close();
-        checkConsoles(List.of(replay), wsBase, chatty);
+        // the same lines again, now from the history: one console replaying them, measured the second
+        // time (the live fan-out encodes a line once, so the replay's per-console path is not warm yet)
+        Counter replay = null;
+        double replaySeconds = 0;
+        for (int round = 0; round < 2; round++) {
+            replay = open("/api/processes/chatty/console?from=" + wsBase, wsBase, chatty);
+            long r0 = System.nanoTime();
+            replay.reached.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            replaySeconds = (System.nanoTime() - r0) / 1e9;
+            checkConsoles(List.of(replay), wsBase, chatty);
+        }
 
         System.out.println();
         System.out.printf(
