@@ -103,6 +103,12 @@ final class ConsoleLiveQueue {
         long bytes = batchBytes;
         runs = null;
         batchBytes = 0;
+        if (channel.eventLoop().inEventLoop()) {
+            // the console shares the process's loop: deliver now, before a state frame that follows
+            // (the host ends a read before it reports the exit, and that frame is written at once)
+            sink.deliver(batch, bytes);
+            return;
+        }
         try {
             channel.eventLoop().execute(() -> sink.deliver(batch, bytes));
         } catch (RejectedExecutionException e) {

@@ -14,6 +14,7 @@ import io.procgate.core.auth.User;
 import io.procgate.core.control.Caller;
 import io.procgate.core.control.HostProcessControl;
 import io.procgate.core.testing.FakeProcessHost;
+import io.procgate.host.ExitStatus;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
 import io.procgate.host.ProcessSpec;
@@ -153,11 +154,19 @@ class ConsoleFeedTest {
         // a line frame here is 36 bytes: three fit in 110, the fourth does not while they are queued
         EmbeddedChannel console = open(null, 110);
         frames(console);
-        host.print(4, true); // lines 0..3: 3 is dropped
-        host.print(1, true); // 4: dropped too, the batch before is still queued
-        assertThat(frames(console)).containsExactly("0=line 0", "1=line 1", "2=line 2", "missed 3 5");
+        host.print(4, true); // lines 0..3 in one read: 3 is dropped
+        assertThat(frames(console)).containsExactly("0=line 0", "1=line 1", "2=line 2", "missed 3 4");
+        host.print(5, true); // 4..8: 7 and 8 are dropped
         host.print(1, true);
-        assertThat(frames(console)).containsExactly("5=line 5");
+        assertThat(frames(console)).containsExactly("4=line 4", "5=line 5", "6=line 6", "missed 7 9", "9=line 9");
+    }
+
+    @Test
+    void theLastLinesOfARunComeBeforeTheStateFrameOfItsExit() {
+        EmbeddedChannel console = open(null, 1 << 20);
+        host.print(3, true);
+        host.exitAll();
+        assertThat(frames(console)).containsExactly("state", "0=line 0", "1=line 1", "2=line 2", "state");
     }
 
     @Test
@@ -198,6 +207,15 @@ class ConsoleFeedTest {
                 for (LineSubscriber s : subscribers) {
                     s.onLinesEnd();
                 }
+            }
+        }
+
+        /** The process ends, as the host reports it: after the end of its last read. */
+        void exitAll() {
+            exit(NAME);
+            ExitStatus status = status(NAME).orElseThrow().lastExit();
+            for (LineSubscriber s : subscribers) {
+                s.onExit(status);
             }
         }
 
