@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link ConsoleFeed} frames each line once for all consoles of a process and {@link #offer}s it
  * here as a range of a buffer they share. The accepted lines of one read of the process's pipe queue
  * up as {@link Run}s, retained slices of that buffer (a run of consecutive lines is one slice, no copy
- * per console), until {@link #flush}, which hands the console's loop the whole batch in one task;
- * {@link ConsoleHandler} writes it and flushes once. A line that would take the bytes handed over and
+ * per console), until {@link #flush}, which hands the console's loop the whole batch in one task
+ * (or at once, when the console is on the process's own loop); {@link ConsoleHandler} writes it and
+ * flushes once. A line that would take the bytes handed over and
  * not yet written to the socket above the bound is dropped (except when nothing is pending, so a line
  * longer than the bound still goes out) and recorded in {@link #lastDropped}; the handler sends the
  * {@code missed} frame for it.
