@@ -56,6 +56,12 @@ final class CpuShare {
             return threads.values().stream().mapToLong(v -> v[0]).sum() / (double) wallNanos;
         }
 
+        /** CPU time of one thread group (as {@link #byThread} names them), in nanoseconds. */
+        long groupNanos(String group) {
+            long[] v = threads.get(group);
+            return v == null ? 0 : v[0];
+        }
+
         /** Time the process's threads were runnable but waited for a CPU, in cores. */
         double processWaitCores() {
             return threads.values().stream().mapToLong(v -> v[1]).sum() / (double) wallNanos;

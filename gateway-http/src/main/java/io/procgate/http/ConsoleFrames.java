@@ -22,8 +22,23 @@ final class ConsoleFrames {
 
     /** {@code {"t":"line","n":N,"text":"..."}}; {@code content} is read, not retained. */
     static TextWebSocketFrame line(ByteBufAllocator alloc, long n, ByteBuf content) {
+        ByteBuf buf = alloc.buffer(content.readableBytes() + 32);
+        try {
+            writeLine(buf, n, content);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        return new TextWebSocketFrame(buf);
+    }
+
+    /**
+     * Appends the JSON of a {@code line} frame to {@code out} (the payload {@link ConsoleFeed} frames
+     * once for all consoles); {@code content} is read, not retained.
+     */
+    static void writeLine(ByteBuf out, long n, ByteBuf content) {
         String text = SliceLines.text(content);
-        return write(alloc, text.length() + 32, g -> {
+        writeTo(out, g -> {
             g.writeStringField("t", "line");
             g.writeNumberField("n", n);
             g.writeStringField("text", text);
@@ -100,15 +115,23 @@ final class ConsoleFrames {
 
     private static TextWebSocketFrame write(ByteBufAllocator alloc, int sizeHint, Fields fields) {
         ByteBuf buf = alloc.buffer(sizeHint);
+        try {
+            writeTo(buf, fields);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        return new TextWebSocketFrame(buf);
+    }
+
+    private static void writeTo(ByteBuf buf, Fields fields) {
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf);
                 JsonGenerator g = Json.MAPPER.getFactory().createGenerator((java.io.OutputStream) out)) {
             g.writeStartObject();
             fields.write(g);
             g.writeEndObject();
         } catch (IOException e) {
-            buf.release();
             throw new UncheckedIOException(e);
         }
-        return new TextWebSocketFrame(buf);
     }
 }

@@ -2,6 +2,7 @@ package io.procgate.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -26,9 +27,9 @@ import io.procgate.host.ProcessStats;
 import io.procgate.host.ProcessStatus;
 import io.procgate.host.Subscription;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +38,20 @@ import org.slf4j.LoggerFactory;
  * from the history, then live, with no number skipped or repeated; state frames on every change; input
  * frames to stdin.
  *
- * <p>How history and live output join without a gap: the subscription is made first, then the
- * history is read from {@code from} on this channel's loop, paced by the socket's writability
- * ({@link Mode#CATCH_UP}); live lines meanwhile are dropped on arrival, since the host writes a line
- * to the history before it hands it to subscribers, so the history holds them. When a read finds
- * nothing more, live lines are let through ({@code live}), the history is read once more for lines
- * that arrived in between, and then the stream is {@link Mode#LIVE}: a live line below {@code next}
- * was sent from the history already and is skipped.
+ * <p>How history and live output join without a gap: the console joins its process's {@link
+ * ConsoleFeed} first, then the history is read from {@code from} on this channel's loop, paced by
+ * the socket's writability ({@link Mode#CATCH_UP}); live lines meanwhile are not taken, since the
+ * host writes a line to the history before it hands it to subscribers, so the history holds them.
+ * When a read finds nothing more, live lines are let through ({@link ConsoleLiveQueue#open}), the
+ * history is read once more for lines that arrived in between, and then the stream is {@link
+ * Mode#LIVE}: a live line below {@code next} was sent from the history already and is skipped.
  *
- * <p>Live lines are encoded on the process's loop and handed to this channel's loop. Bytes handed
- * over and not yet written to the socket are bounded by {@code gateway.http.console-buffer}: a line
- * beyond it is dropped there, and the client gets {@code {"t":"missed","from":A,"to":B}} before the
- * next line it does get (or once the queue has drained), as tcprocd's attach does; it can fetch
- * those lines with {@code /lines}.
+ * <p>Live lines come encoded once for every console of the process, as whole WebSocket frames in a
+ * buffer they share; the lines of one read of the process's pipe arrive here as one batch, written
+ * with one flush. Bytes handed over and not yet written to the socket are bounded by {@code
+ * gateway.http.console-buffer} ({@link ConsoleLiveQueue}): a line beyond it is dropped there, and
+ * the client gets {@code {"t":"missed","from":A,"to":B}} before the next line it does get (or once
+ * the queue has drained), as tcprocd's attach does; it can fetch those lines with {@code /lines}.
  *
  * <p>Closes: 1008 when the session ends (by {@link WebSessions}), 1003 on a binary frame, 1009 on a
  * message over {@code gateway.http.max-frame}, 1011 on an unexpected failure (logged).
@@ -72,17 +74,19 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final Caller caller;
     private final String name;
     private final long bufferBytes;
+    private final ConsoleFeeds feeds;
 
-    // Shared with the process's loop.
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong lastDropped = new AtomicLong(-1);
-    private volatile boolean live;
     private volatile Channel channel;
 
     // Confined to this channel's loop.
     private Mode mode = Mode.CATCH_UP;
+    /** Whether live lines are let through yet (the history is read once more after). */
+    private boolean live;
+
     private long next;
     private Subscription subscription;
+    private ConsoleLiveQueue queue;
+    private ConsoleFeed feed;
     private ScheduledFuture<?> stateCheck;
     private String lastState;
 
@@ -92,13 +96,15 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             WebSession session,
             Caller caller,
             String name,
-            long bufferBytes) {
+            long bufferBytes,
+            ConsoleFeeds feeds) {
         this.processes = processes;
         this.sessions = sessions;
         this.session = session;
         this.caller = caller;
         this.name = name;
         this.bufferBytes = bufferBytes;
+        this.feeds = feeds;
     }
 
     /**
@@ -118,6 +124,8 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         subscription = watched.value();
+        queue = new ConsoleLiveQueue(ch, bufferBytes, this::deliver);
+        feed = feeds.join(name, queue);
         long end = currentEnd();
         if (from == null) {
             next = end;
@@ -137,11 +145,12 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         return status.isOk() ? status.value().nextLine() : 0;
     }
 
+    /** The console's own subscription: state and figures (its lines come through the feed). */
     private LineSubscriber subscriber() {
         return new LineSubscriber() {
             @Override
             public void onLine(long lineNumber, ByteBuf content) {
-                offer(lineNumber, content);
+                // the process's feed frames it once for every console
             }
 
             @Override
@@ -161,23 +170,6 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         };
     }
 
-    /** On the process's loop: encode and hand over a live line, or drop it past the bound. */
-    private void offer(long n, ByteBuf content) {
-        Channel ch = channel;
-        if (!live || ch == null || !ch.isActive()) {
-            return; // catching up: the history has this line
-        }
-        long now = pending.get();
-        if (now > 0 && now + content.readableBytes() > bufferBytes) {
-            lastDropped.set(n);
-            return;
-        }
-        TextWebSocketFrame frame = ConsoleFrames.line(ch.alloc(), n, content);
-        int size = frame.content().readableBytes();
-        pending.addAndGet(size);
-        onLoop(() -> deliver(n, frame, size));
-    }
-
     private void onLoop(Runnable task) {
         Channel ch = channel;
         if (ch.eventLoop().inEventLoop()) {
@@ -187,18 +179,37 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
-    private void deliver(long n, TextWebSocketFrame frame, int size) {
-        if (mode != Mode.LIVE || n < next || !channel.isActive()) {
-            frame.release();
-            pending.addAndGet(-size);
+    /**
+     * On this channel's loop: one read's live lines (consecutive runs, gaps where lines were dropped
+     * past the bound), written as they came framed, with one flush; lines below {@code next} were
+     * sent from the history already.
+     */
+    private void deliver(List<ConsoleLiveQueue.Run> runs, long bytes) {
+        ChannelFuture last = null;
+        for (ConsoleLiveQueue.Run run : runs) {
+            ByteBuf frames = run.frames();
+            long end = run.first() + run.count();
+            if (mode != Mode.LIVE || end <= next || !channel.isActive()) {
+                frames.release();
+                continue;
+            }
+            for (long n = run.first(); n < next; n++) {
+                frames.skipBytes(ConsoleWireFrames.frameLength(frames));
+            }
+            long first = Math.max(run.first(), next);
+            if (first > next) {
+                channel.write(ConsoleFrames.missed(channel.alloc(), next, first));
+            }
+            next = end;
+            last = channel.write(frames);
+        }
+        if (last == null) {
+            queue.sent(bytes);
             return;
         }
-        if (n > next) {
-            channel.write(ConsoleFrames.missed(channel.alloc(), next, n));
-        }
-        next = n + 1;
-        channel.writeAndFlush(frame).addListener(f -> {
-            pending.addAndGet(-size);
+        channel.flush();
+        last.addListener(f -> {
+            queue.sent(bytes);
             announceDropped();
         });
     }
@@ -216,8 +227,8 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     /** Lines were dropped and none has followed: say so once nothing of ours is queued. */
     private void announceDropped() {
-        long dropped = lastDropped.get();
-        if (mode == Mode.LIVE && pending.get() == 0 && dropped >= next && channel.isActive()) {
+        long dropped = queue.lastDropped();
+        if (mode == Mode.LIVE && queue.pending() == 0 && dropped >= next && channel.isActive()) {
             channel.writeAndFlush(ConsoleFrames.missed(channel.alloc(), next, dropped + 1));
             next = dropped + 1;
         }
@@ -236,7 +247,8 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
                     read.value().release();
                 }
                 if (!live) {
-                    live = true; // and read once more: lines may have come in between
+                    live = true;
+                    queue.open(); // and read once more: lines may have come in between
                     continue;
                 }
                 mode = Mode.LIVE;
@@ -376,7 +388,10 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     private void stop() {
-        live = false;
+        if (queue != null) {
+            queue.close(); // batches handed over already are released by deliver: the channel is closed
+            feed.remove(queue);
+        }
         if (subscription != null) {
             subscription.close();
             subscription = null;

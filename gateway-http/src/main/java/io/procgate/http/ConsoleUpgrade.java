@@ -31,17 +31,19 @@ final class ConsoleUpgrade {
     /** The close code for a user over {@code max-consoles-per-user} (4000-4999: application codes). */
     static final int TOO_MANY_CONSOLES = 4429;
 
-    /** Flushes that may be merged into one write to the socket (a line each). */
+    /** Flushes that may be merged into one write to the socket (a read of the process's output each). */
     static final int FLUSHES_PER_SYSCALL = 256;
 
     private final HttpSettings settings;
     private final WebSessions sessions;
     private final ProcessControl processes;
+    private final ConsoleFeeds feeds;
 
-    ConsoleUpgrade(HttpSettings settings, WebSessions sessions, ProcessControl processes) {
+    ConsoleUpgrade(HttpSettings settings, WebSessions sessions, ProcessControl processes, ConsoleFeeds feeds) {
         this.settings = settings;
         this.sessions = sessions;
         this.processes = processes;
+        this.feeds = feeds;
     }
 
     void upgrade(
@@ -76,7 +78,7 @@ final class ConsoleUpgrade {
             return;
         }
         ConsoleHandler console =
-                new ConsoleHandler(processes, sessions, session, caller, name, settings.consoleBuffer());
+                new ConsoleHandler(processes, sessions, session, caller, name, settings.consoleBuffer(), feeds);
         ChannelPipeline p = ctx.pipeline();
         if (p.get(HttpChannelInitializer.IDLE) != null) {
             p.remove(HttpChannelInitializer.IDLE);
@@ -86,7 +88,7 @@ final class ConsoleUpgrade {
         }
         p.replace(ctx.name(), HttpChannelInitializer.CONSOLE, console);
         p.addBefore(HttpChannelInitializer.CONSOLE, "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrame()));
-        // A chatty process means a flush per line per console: let a loop's batch share one.
+        // A chatty process means a flush per pipe read per console: a busy loop may merge several.
         p.addBefore(
                 HttpChannelInitializer.CONSOLE,
                 "flush-consolidation",

@@ -51,7 +51,8 @@ public final class HttpPlugin implements ProtocolPlugin {
         sessions = new WebSessions(settings.sessionIdleTimeout(), settings.maxConsolesPerUser());
         search = new HistorySearch(context.processes());
         ProcessViews views = new ProcessViews(context.processes(), context::declaredProcesses, context::schedules);
-        ConsoleUpgrade consoles = new ConsoleUpgrade(settings, sessions, context.processes());
+        ConsoleUpgrade consoles =
+                new ConsoleUpgrade(settings, sessions, context.processes(), new ConsoleFeeds(context.host()));
         ApiHandler api = new ApiHandler(
                 sessions,
                 context.authenticator(),

@@ -45,7 +45,8 @@ class ConsoleInputFuzzTest {
         WebSessions sessions = new WebSessions(Duration.ofMinutes(5), 10);
         WebSession session = sessions.create(user);
         Caller caller = new Caller(user, new InetSocketAddress("127.0.0.1", 1), "http", false);
-        ConsoleHandler console = new ConsoleHandler(control, sessions, session, caller, "echo", 64 * 1024);
+        ConsoleHandler console =
+                new ConsoleHandler(control, sessions, session, caller, "echo", 64 * 1024, new ConsoleFeeds(host));
         EmbeddedChannel channel = new EmbeddedChannel(
                 new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(MAX_FRAME)

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The console WebSocket of docs/web.md with a real client against a real gateway and real children. */
 class ConsoleWebSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Lines {@code burst} prints, a write each (numbers; in all under a console's bound). */
+    private static final int BURST_LINES = 5_000;
 
     @TempDir
     Path tmp;
@@ -35,7 +37,9 @@ class ConsoleWebSocketTest {
                 + " users { alice { password = \"alice-pw\" }, bob { password = \"bob-pw\" } }\n"
                 + " processes { echo { command = \"cat\", owner = alice, autostart = true }\n"
                 + "  flood { owner = alice, command = \"awk 'BEGIN { for (i = 0; i < 5000; i++)"
-                + " printf \\\"%d %01000d\\\\n\\\", i, 0 }'\" } } }";
+                + " printf \\\"%d %01000d\\\\n\\\", i, 0 }'\" }\n"
+                + "  burst { owner = alice, command = \"sh -c 'i=0; while [ $i -lt " + BURST_LINES
+                + " ]; do echo $i; i=$((i+1)); done'\" } } }";
         gateway = Gateway.start(GatewayConfig.parse(conf));
         await().atMost(WAIT).until(() -> gateway.readiness().notReadyReason().isEmpty());
         WebClient c = new WebClient("http://127.0.0.1:"
@@ -173,6 +177,41 @@ class ConsoleWebSocketTest {
             }
         }
         assertThat(missed).isTrue();
+    }
+
+    @Test
+    void consolesSharingOneProcessEachGetEveryLineOnceInOrderWhereverTheyJoined() throws Exception {
+        WebClient c = start("");
+        List<WebClient.Console> consoles = new ArrayList<>();
+        consoles.add(c.console("/api/processes/burst/console"));
+        consoles.add(c.console("/api/processes/burst/console"));
+        consoles.add(c.console("/api/processes/burst/console?from=0"));
+        for (WebClient.Console console : consoles) {
+            console.next("state");
+        }
+        assertThat(c.post("/api/processes/burst/start", "{}").statusCode()).isEqualTo(200);
+        // joined while the lines come: the history, then live lines, with no seam
+        while (consoles.size() < 12
+                && gateway.host().status("burst").orElseThrow().running()) {
+            consoles.add(c.console("/api/processes/burst/console?from=0"));
+        }
+        for (WebClient.Console console : consoles) {
+            long expected = 0;
+            while (expected < BURST_LINES) {
+                JsonNode f = console.next();
+                assertThat(f.get("t").asText()).isIn("line", "state", "stats");
+                if (f.get("t").asText().equals("line")) {
+                    assertThat(f.get("n").asLong()).isEqualTo(expected);
+                    assertThat(f.get("text").asText()).isEqualTo(Long.toString(expected));
+                    expected++;
+                }
+            }
+        }
+        // another process has a feed of its own
+        WebClient.Console echo = c.console("/api/processes/echo/console");
+        echo.next("state");
+        print("to echo");
+        assertThat(echo.next("line").get("text").asText()).isEqualTo("to echo");
     }
 
     @Test
