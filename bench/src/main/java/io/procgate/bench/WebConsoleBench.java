@@ -112,7 +112,7 @@ public final class WebConsoleBench {
                         + " processes {\n"
                         + "  big { command = \"seq 0 " + (big - 1) + "\", autostart = true }\n"
                         + "  small { command = \"seq 0 9\", autostart = true }\n"
-                        + "  chatty { command = \"sh -c '" + TcprFanout.script("line", chatty) + "'\" }\n"
+                        + "  chatty { command = \"sh -c '" + TcprFanout.script("line", chatty, null) + "'\" }\n"
                         + "  quiet { command = \"cat\", autostart = true }\n"
                         + " } }\n");
         Process gateway = new ProcessBuilder(
@@ -193,7 +193,7 @@ public final class WebConsoleBench {
     // --- 2. fan-out: the same child into a pipe, to TCPR clients, to WebSocket consoles
 
     private void fanOut(long gatewayPid, InetSocketAddress tcpr, int consoles, long chatty) throws Exception {
-        String script = TcprFanout.script("line", chatty);
+        String script = TcprFanout.script("line", chatty, null);
         // warm-up, not reported: both fan-outs at once on one run of the child, at full size
         TcprFanout.Run warmTcpr = tcprClients(tcpr, consoles, chatty);
         List<Counter> warmConsoles = consoles(consoles, chatty);
