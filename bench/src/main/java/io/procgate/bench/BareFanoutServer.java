@@ -15,6 +15,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -47,8 +48,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>The same client as the gateway's drives it: a client sends a password line and is answered
  * with the line {@code ... is now authenticated}; the line {@code start} on this program's stdin
  * starts the child ({@code stdbuf -oL -eL sh -c SCRIPT}, as the gateway's launcher does); when the
- * child's output ends every client is sent {@code HH:MM:SSTCPR: server shutting down.} and closed;
- * the program exits at the end of its stdin (after the benchmark has read its CPU time).
+ * child's output ends every client is sent {@code HH:MM:SSTCPR: server shutting down.} and closed.
+ * Each further {@code start} runs the child again for new clients (the first run warms the JIT up, as
+ * the gateway's is); the program exits at the end of its stdin (after the benchmark has read its CPU
+ * time).
  *
  * <p>Usage: {@code BareFanoutServer SCRIPT}; prints {@code bare fan-out on PORT} once listening.
  */
@@ -57,13 +60,16 @@ public final class BareFanoutServer {
     private static final int READ_BYTES = 64 * 1024;
     /** Reads per wake-up before the loop serves its sockets (as the gateway's OutputPipe). */
     private static final int READS_PER_WAKEUP = 4;
+    /** Bytes a client may have queued before the child is slowed (the gateway's default client-buffer). */
+    private static final int CLIENT_BUFFER_BYTES = 1024 * 1024;
 
     private static final byte[] AUTHENTICATED =
             "[00:00:00] TCP RCON Connection from bench is now authenticated\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SHUTDOWN = "00:00:00TCPR: server shutting down.\n".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Channel> clients = new CopyOnWriteArrayList<>();
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** The current run's end: every client closed. */
+    private volatile CountDownLatch finished;
     /** The child's pipe, once started. */
     private volatile PipeReader reader;
 
@@ -86,6 +92,11 @@ public final class BareFanoutServer {
                     .group(boss, workers)
                     .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // The gateway's per-client bound (TCPR client-buffer, 1 MiB; resumes at half):
+                    // the ceiling may hold as much for a client before it slows the child.
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(CLIENT_BUFFER_BYTES / 2, CLIENT_BUFFER_BYTES))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -99,8 +110,10 @@ public final class BareFanoutServer {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             for (String line; (line = stdin.readLine()) != null; ) {
                 if (line.equals("start")) {
+                    finished = new CountDownLatch(1);
                     start(script, workers);
                     finished.await();
+                    reader = null;
                 }
                 // then stdin's end ends the program: the benchmark reads its CPU time before
             }
