@@ -13,6 +13,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +38,8 @@ public final class InputPipe implements EpollIoHandle {
     private final Queue<byte[]> offered = PlatformDependent.newMpscQueue();
     /** A task to take {@link #offered} is on the loop's queue or running. */
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Lines being copied by {@link #takeOffered} (the loop only). */
+    private final ArrayList<byte[]> taken = new ArrayList<>();
     /** Copied for the pipe, waiting for it to take them (the loop only). */
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
 
@@ -44,7 +47,7 @@ public final class InputPipe implements EpollIoHandle {
     private boolean waitingForRoom;
     /** Buffers per writev; the kernel's IOV_MAX is 1024. */
     private static final int MAX_WRITEV_BUFFERS = 64;
-    /** Offered lines are copied into buffers of this size (a pipe takes 64 KiB at most). */
+    /** Offered lines are copied into buffers of about this size (a pipe takes 64 KiB at most). */
     private static final int COPY_BYTES = 16 * 1024;
 
     private final ByteBuffer[] gather = new ByteBuffer[MAX_WRITEV_BUFFERS];
@@ -100,18 +103,34 @@ public final class InputPipe implements EpollIoHandle {
         return true;
     }
 
-    /** Copies what was offered into direct buffers (native writes need them), in order. */
+    /**
+     * Copies what was offered into direct buffers (native writes need them), in order, each of the
+     * size of what it holds (at least {@value #COPY_BYTES} bytes' worth of lines, or the rest), so
+     * the memory held stays the bytes queued even when the child takes them a line at a time.
+     */
     private void takeOffered() {
-        byte[] first;
-        while ((first = offered.poll()) != null) {
-            ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(Math.max(first.length, COPY_BYTES));
-            buf.writeBytes(first);
-            byte[] next;
-            while (buf.writableBytes() > 0 && (next = offered.peek()) != null && next.length <= buf.writableBytes()) {
-                buf.writeBytes(offered.poll());
+        int size = 0;
+        byte[] next;
+        while ((next = offered.poll()) != null) {
+            taken.add(next);
+            size += next.length;
+            if (size >= COPY_BYTES) {
+                copyTaken(size);
+                size = 0;
             }
-            queue.add(buf);
         }
+        if (size > 0) {
+            copyTaken(size);
+        }
+    }
+
+    private void copyTaken(int size) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+        for (byte[] line : taken) {
+            buf.writeBytes(line);
+        }
+        taken.clear();
+        queue.add(buf);
     }
 
     public boolean isClosed() {
