@@ -13,8 +13,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +90,9 @@ public final class TcprFanout {
         long gatewayPid = Long.parseLong(args[7]);
         long lines = Long.parseLong(args[8]);
         String child = args[9];
-        String script = script(child, lines);
+        boolean paced = child.equals("paced");
+        Path pacedReport = paced ? Files.createTempFile("paced-lines", ".txt") : null;
+        String script = script(child, lines, pacedReport);
         String commandLine = "sh -c '" + script + "'";
 
         List<String> notes = new ArrayList<>();
@@ -107,6 +111,7 @@ public final class TcprFanout {
                         : pipeRate(script, lines).linesPerSecond();
 
                 Measured bare = bare(script, clients, lines);
+                String bareChild = paced ? Files.readString(pacedReport).strip() : null;
 
                 Run run = new Run(tcpr, tcprPassword, clients, lines, true);
                 run.connect();
@@ -115,8 +120,25 @@ public final class TcprFanout {
                 Tcprocd.start(control, process, commandLine);
                 run.receive(t0);
                 CpuShare.Result used = cpu.stop();
-                run.check(child.equals("paced"));
+                String gatewayChild = paced ? Files.readString(pacedReport).strip() : null;
+                try {
+                    run.check(paced);
+                } catch (BenchmarkFailure e) {
+                    // What the child and this load generator did, to tell whose the loss is.
+                    throw new BenchmarkFailure(e.getMessage()
+                            + (paced ? "; the child: " + gatewayChild : "")
+                            + String.format(
+                                    Locale.ROOT,
+                                    "; CPU cores: gateway %.2f, load generator %.2f, machine %.2f of %d",
+                                    used.processCores(),
+                                    used.ownCores(),
+                                    used.machineCores(),
+                                    Runtime.getRuntime().availableProcessors()));
+                }
                 Measured gateway = new Measured(run, used);
+                if (paced) {
+                    notes.add("> paced child: with the bare ceiling " + bareChild + "; with procgate " + gatewayChild);
+                }
 
                 System.out.printf(
                         Locale.ROOT,
@@ -148,7 +170,7 @@ public final class TcprFanout {
     }
 
     /** The child's shell script; its lines are numbered from 1, each 99 digits plus the newline. */
-    static String script(String child, long lines) {
+    static String script(String child, long lines, Path pacedReport) {
         String seq = "seq -f %0" + LINE_CONTENT + ".0f 1 " + lines;
         return switch (child) {
             // the launcher's stdbuf works by LD_PRELOAD: without it seq buffers fully, as into any pipe
@@ -157,7 +179,7 @@ public final class TcprFanout {
             // only the bench's own classes: a tcprocd command line has at most 999 bytes
             case "paced" ->
                 "exec " + java() + " -Xmx32m -XX:TieredStopAtLevel=1 -cp " + ownClasses() + " "
-                        + PacedLines.class.getName() + " " + CONSOLE_RATE + " " + lines;
+                        + PacedLines.class.getName() + " " + CONSOLE_RATE + " " + lines + " " + pacedReport;
             default -> throw new IllegalArgumentException("CHILD: block, line or paced");
         };
     }
@@ -199,16 +221,20 @@ public final class TcprFanout {
             }
             int port = Integer.parseInt(
                     first.substring("bare fan-out on ".length()).trim());
-            Run run = new Run(
-                    new InetSocketAddress("127.0.0.1", port),
-                    "bench\n".getBytes(StandardCharsets.US_ASCII),
-                    clients,
-                    lines,
-                    false);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+            byte[] password = "bench\n".getBytes(StandardCharsets.US_ASCII);
+            OutputStream control = server.getOutputStream();
+            // Warm-up, not reported, as for the gateway: the JIT compiles the ceiling's path too.
+            Run warmup = new Run(address, password, WARMUP_CLIENTS, lines, false);
+            warmup.connect();
+            control.write("start\n".getBytes(StandardCharsets.US_ASCII));
+            control.flush();
+            warmup.receive(System.nanoTime());
+            warmup.check(true);
+            Run run = new Run(address, password, clients, lines, false);
             run.connect();
             CpuShare cpu = CpuShare.start(server.pid());
             long t0 = System.nanoTime();
-            OutputStream control = server.getOutputStream();
             control.write("start\n".getBytes(StandardCharsets.US_ASCII));
             control.flush();
             run.receive(t0);
@@ -427,6 +453,8 @@ public final class TcprFanout {
         long bytes;
         /** The number the next line must carry. */
         long expected = 1;
+        /** {@link #expected} as the line's digits. */
+        private final byte[] expectedDigits = new byte[LINE_CONTENT];
 
         long endNanos;
 
@@ -434,6 +462,7 @@ public final class TcprFanout {
             this.id = id;
             this.channel = channel;
             this.prefixed = prefixed;
+            digits(expectedDigits, expected);
         }
 
         void read() throws IOException {
@@ -446,17 +475,67 @@ public final class TcprFanout {
             byte[] a = in.array();
             int limit = in.position();
             int start = 0;
-            for (int i = 0; i < limit; i++) {
-                if (a[i] == '\n') {
-                    line(a, start, i);
-                    start = i + 1;
+            int lineLength = (prefixed ? PREFIX : 0) + LINE_CONTENT + 1;
+            while (start < limit) {
+                // The common case, checked as strictly and faster than byte by byte: the next line
+                // is exactly the expected number (a vectorised comparison with its digits).
+                if (authenticated
+                        && limit - start >= lineLength
+                        && a[start + lineLength - 1] == '\n'
+                        && (!prefixed || a[start] == '[' && a[start + PREFIX - 2] == ']')
+                        && Arrays.equals(
+                                a,
+                                start + lineLength - 1 - LINE_CONTENT,
+                                start + lineLength - 1,
+                                expectedDigits,
+                                0,
+                                LINE_CONTENT)) {
+                    bytes += lineLength;
+                    delivered++;
+                    expected++;
+                    increment(expectedDigits);
+                    start += lineLength;
+                    continue;
                 }
+                int end = start;
+                while (end < limit && a[end] != '\n') {
+                    end++;
+                }
+                if (end == limit) {
+                    break;
+                }
+                long before = expected;
+                line(a, start, end);
+                if (expected != before) {
+                    digits(expectedDigits, expected);
+                }
+                start = end + 1;
             }
             System.arraycopy(a, start, a, 0, limit - start);
             in.position(limit - start);
             if (n < 0 && !done) {
                 done = true;
                 endNanos = System.nanoTime();
+            }
+        }
+
+        /** {@code value} as the child prints it: {@value #LINE_CONTENT} digits, leading zeros. */
+        private static void digits(byte[] out, long value) {
+            long v = value;
+            for (int i = LINE_CONTENT - 1; i >= 0; i--) {
+                out[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+        }
+
+        /** Adds one to a number held as ASCII digits. */
+        private static void increment(byte[] number) {
+            for (int i = number.length - 1; i >= 0; i--) {
+                if (number[i] != '9') {
+                    number[i]++;
+                    return;
+                }
+                number[i] = '0';
             }
         }
 

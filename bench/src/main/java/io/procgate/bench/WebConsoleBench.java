@@ -119,7 +119,7 @@ public final class WebConsoleBench {
                         + " processes {\n"
                         + "  big { command = \"seq 0 " + (big - 1) + "\", autostart = true }\n"
                         + "  small { command = \"seq 0 9\", autostart = true }\n"
-                        + "  chatty { command = \"sh -c '" + TcprFanout.script("line", chatty) + "'\" }\n"
+                        + "  chatty { command = \"sh -c '" + TcprFanout.script("line", chatty, null) + "'\" }\n"
                         + "  quiet { command = \"cat\", autostart = true }\n"
                         + " } }\n");
         Process gateway = new ProcessBuilder(
@@ -358,7 +358,7 @@ public final class WebConsoleBench {
     // --- 2. fan-out: the same child into a pipe, to TCPR clients, to WebSocket consoles
 
     private void fanOut(long gatewayPid, InetSocketAddress tcpr, int consoles, long chatty) throws Exception {
-        String script = TcprFanout.script("line", chatty);
+        String script = TcprFanout.script("line", chatty, null);
         // warm-up, not reported: both fan-outs at once on a run of the child, at full size, twice
         // (the JIT is still compiling the fan-out's paths after one)
         ChildRun warm = null;

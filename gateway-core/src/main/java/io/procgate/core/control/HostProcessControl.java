@@ -2,7 +2,6 @@ package io.procgate.core.control;
 
 import io.procgate.core.LogText;
 import io.procgate.core.auth.User;
-import io.procgate.core.net.PeerAddresses;
 import io.procgate.host.CommandLine;
 import io.procgate.host.HistorySlice;
 import io.procgate.host.LineSubscriber;
@@ -487,17 +486,19 @@ public final class HostProcessControl implements ProcessControl {
         return caller.user().admin() || caller.user().name().equals(owner);
     }
 
+    /**
+     * One audit line. Built as one string here rather than as a parameterised message: the user,
+     * peer and protocol part is formatted once per caller, and the logging backend then only hands
+     * the finished text to its writer thread (a pipelined {@code command} writes one per request).
+     */
     private static ControlStatus audit(String action, Caller caller, String name, ControlStatus status, String detail) {
         if (AUDIT.isInfoEnabled()) {
+            String shownName = ProcessControl.isValidName(name) ? name : LogText.quote(String.valueOf(name));
             AUDIT.info(
-                    "{} user={} peer={} protocol={} name={} result={}{}",
-                    action,
-                    caller.user().name(),
-                    PeerAddresses.format(caller.peer()),
-                    caller.protocol(),
-                    ProcessControl.isValidName(name) ? name : LogText.quote(String.valueOf(name)),
-                    status,
-                    detail == null ? "" : " " + detail);
+                    detail == null
+                            ? action + " " + caller.auditText() + " name=" + shownName + " result=" + status
+                            : action + " " + caller.auditText() + " name=" + shownName + " result=" + status + " "
+                                    + detail);
         }
         return status;
     }

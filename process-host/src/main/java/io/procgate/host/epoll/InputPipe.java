@@ -9,28 +9,46 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The write end of a child's stdin pipe. Writes are non-blocking; what the pipe does not take is
  * queued, up to a bound, and written when epoll says the pipe has room. A child that never reads
  * makes {@link #offer} fail once the bound is reached, instead of growing the queue.
+ *
+ * <p>Offers from any thread go into a lock-free queue; only the first offer after a flush hands the
+ * loop a task. The loop copies everything offered by then into one direct buffer and writes it: a
+ * client pipelining commands costs a queue insertion per command, not a task, a wake-up and a
+ * buffer each.
  */
 public final class InputPipe implements EpollIoHandle {
     private final FileDescriptor fd;
     private final IoEventLoop loop;
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Offered, not yet copied by the loop (any thread adds, the loop takes). */
+    private final Queue<byte[]> offered = PlatformDependent.newMpscQueue();
+    /** A task to take {@link #offered} is on the loop's queue or running. */
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Lines being copied by {@link #takeOffered} (the loop only). */
+    private final ArrayList<byte[]> taken = new ArrayList<>();
+    /** Copied for the pipe, waiting for it to take them (the loop only). */
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+
     private IoRegistration registration;
     private boolean waitingForRoom;
-    private boolean flushScheduled;
     /** Buffers per writev; the kernel's IOV_MAX is 1024. */
     private static final int MAX_WRITEV_BUFFERS = 64;
+    /** Offered lines are copied into buffers of about this size (a pipe takes 64 KiB at most). */
+    private static final int COPY_BYTES = 16 * 1024;
 
     private final ByteBuffer[] gather = new ByteBuffer[MAX_WRITEV_BUFFERS];
     private volatile boolean closed;
@@ -76,27 +94,43 @@ public final class InputPipe implements EpollIoHandle {
             queuedBytes.addAndGet(-bytes.length);
             return false;
         }
-        if (loop.inEventLoop()) {
-            enqueue(bytes); // no task hop when the caller already runs on the pipe's loop
-        } else {
-            loop.execute(() -> enqueue(bytes));
+        offered.add(bytes);
+        // Coalesce: lines offered before the loop gets to them (a pipelining client's, or several
+        // clients') go out in one write, and the child wakes once for them.
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(this::scheduledFlush);
         }
         return true;
     }
 
-    private void enqueue(byte[] bytes) {
-        if (closed) {
-            queuedBytes.addAndGet(-bytes.length);
-            return;
+    /**
+     * Copies what was offered into direct buffers (native writes need them), in order, each of the
+     * size of what it holds (at least {@value #COPY_BYTES} bytes' worth of lines, or the rest), so
+     * the memory held stays the bytes queued even when the child takes them a line at a time.
+     */
+    private void takeOffered() {
+        int size = 0;
+        byte[] next;
+        while ((next = offered.poll()) != null) {
+            taken.add(next);
+            size += next.length;
+            if (size >= COPY_BYTES) {
+                copyTaken(size);
+                size = 0;
+            }
         }
-        // Native writes need direct memory.
-        queue.add(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
-        // Coalesce: lines offered in the same loop iteration (several clients' commands) go out
-        // in one write, and the child wakes once for them.
-        if (!waitingForRoom && !flushScheduled) {
-            flushScheduled = true;
-            loop.execute(this::scheduledFlush);
+        if (size > 0) {
+            copyTaken(size);
         }
+    }
+
+    private void copyTaken(int size) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+        for (byte[] line : taken) {
+            buf.writeBytes(line);
+        }
+        taken.clear();
+        queue.add(buf);
     }
 
     public boolean isClosed() {
@@ -115,10 +149,16 @@ public final class InputPipe implements EpollIoHandle {
         }
     }
 
-    /** Runs once per batch of offers: everything queued by then goes out in one writev. */
+    /** Runs once per batch of offers: everything offered by then goes out in one write. */
     private void scheduledFlush() {
-        flushScheduled = false;
-        if (!closed && !waitingForRoom) {
+        // Cleared before taking: an offer from now on schedules the next run itself.
+        flushScheduled.set(false);
+        if (closed) {
+            offered.clear();
+            return;
+        }
+        takeOffered();
+        if (!waitingForRoom) {
             flush();
         }
     }
@@ -179,6 +219,7 @@ public final class InputPipe implements EpollIoHandle {
         while ((dropped = queue.poll()) != null) {
             dropped.release();
         }
+        offered.clear();
         queuedBytes.set(0);
         if (registration != null) {
             registration.cancel();
