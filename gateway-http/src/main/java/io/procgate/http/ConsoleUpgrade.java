@@ -77,6 +77,7 @@ final class ConsoleUpgrade {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        boolean admitted = sessions.admitConsole(session, ctx.channel());
         ConsoleHandler console =
                 new ConsoleHandler(processes, sessions, session, caller, name, settings.consoleBuffer(), feeds);
         ChannelPipeline p = ctx.pipeline();
@@ -98,13 +99,14 @@ final class ConsoleUpgrade {
                 ctx.channel().close();
                 return;
             }
-            if (!sessions.openConsole(session, ctx.channel())) {
+            if (!admitted) {
                 ctx.channel()
                         .writeAndFlush(new CloseWebSocketFrame(
                                 TOO_MANY_CONSOLES, "at most " + settings.maxConsolesPerUser() + " consoles per user"))
                         .addListener(done -> ctx.channel().close());
                 return;
             }
+            sessions.attachConsole(session, ctx.channel());
             if (!session.ended()) {
                 console.start(ctx.channel(), from);
             }

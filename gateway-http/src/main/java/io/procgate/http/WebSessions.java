@@ -106,25 +106,29 @@ final class WebSessions {
     }
 
     /**
-     * Counts a console of {@code session}'s user, if under the limit.
+     * Counts a console of {@code session}'s user, if under the limit, before its handshake: counted
+     * after it, two consoles opened at once could both pass (or the earlier one be refused). The
+     * count is given back when {@code console} closes.
      *
      * @return false when the user has {@code max-consoles-per-user} open already
      */
-    boolean openConsole(WebSession session, Channel console) {
+    boolean admitConsole(WebSession session, Channel console) {
         AtomicInteger count = consolesPerUser.computeIfAbsent(session.user().name(), u -> new AtomicInteger());
         if (count.incrementAndGet() > maxConsolesPerUser) {
             count.decrementAndGet();
             return false;
         }
+        console.closeFuture().addListener(f -> count.decrementAndGet());
+        return true;
+    }
+
+    /** An admitted console, its handshake done, joins its session: it closes when the session ends. */
+    void attachConsole(WebSession session, Channel console) {
         session.consoles().add(console);
-        console.closeFuture().addListener(f -> {
-            session.consoles().remove(console);
-            count.decrementAndGet();
-        });
+        console.closeFuture().addListener(f -> session.consoles().remove(console));
         if (session.ended()) {
             close(console, session.closeStatus(), "session ended");
         }
-        return true;
     }
 
     int sessionCount() {
