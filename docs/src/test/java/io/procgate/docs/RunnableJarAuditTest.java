@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The runnable jar's audit trail under pipelining clients on several event loops: every answered
  * {@code command} has its line on stdout. Run from {@code distribution/target/procgate.jar} itself,
  * since what is under test is its logging set-up (asynchronous loggers, their ring and writer
- * thread, log4j2.component.properties), which no module's test class path has. With Disruptor
- * 4.0.0, Log4j 2.26.1 lost a large share of the lines of two threads logging at once.
+ * thread, log4j2.component.properties), which no module's test class path has, with a ring small
+ * enough to fill. With Disruptor 4.0.0, Log4j 2.26.1 lost a large share of the lines of two threads
+ * logging at once into a full ring.
  */
 class RunnableJarAuditTest {
     /** Clients at once: with several event loops, several threads log at once. */
@@ -39,6 +40,8 @@ class RunnableJarAuditTest {
     private static final int COMMANDS_PER_CLIENT = 20_000;
     /** Requests in flight per connection, as the request-path benchmark pipelines them. */
     private static final int DEPTH = 64;
+
+    private static final int SMALLEST_RING = 128;
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern TCPROCD = Pattern.compile("tcprocd listening on 127\\.0\\.0\\.1:(\\d+)");
@@ -61,6 +64,9 @@ class RunnableJarAuditTest {
         Path stdout = tmp.resolve("stdout.log");
         Process gateway = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // Log4j's smallest ring, so that it fills: a full ring must make the event
+                        // loops wait, never lose a line (log4j2.xml)
+                        "-Dlog4j2.asyncLoggerRingBufferSize=" + SMALLEST_RING,
                         "-jar",
                         jar.toString(),
                         "-c",
