@@ -95,7 +95,11 @@ class RunnableJarAuditTest {
             assertThat(total).isEqualTo((long) CLIENTS * COMMANDS_PER_CLIENT);
 
             long expected = total;
-            await("an audit line per answered command").atMost(WAIT).until(() -> auditedCommands(stdout) >= expected);
+            await("an audit line per answered command")
+                    .atMost(WAIT)
+                    .untilAsserted(() -> assertThat(auditedCommands(stdout))
+                            .as("audited commands of %d answered", expected)
+                            .isGreaterThanOrEqualTo(expected));
             gateway.destroy(); // SIGTERM: a clean stop drains the ring; nothing more may come
             assertThat(gateway.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(auditedCommands(stdout)).isEqualTo(expected);
