@@ -54,7 +54,12 @@ final class TcprocdAttachHandler extends SimpleChannelInboundHandler<ByteBuf> {
         return new LineSubscriber() {
             @Override
             public void onLine(long lineNumber, ByteBuf content) {
-                sender.send(lineNumber, content);
+                sender.offer(lineNumber, content);
+            }
+
+            @Override
+            public void onLinesEnd() {
+                sender.flushBatch(); // the lines of one pipe read: one write, one flush
             }
 
             @Override

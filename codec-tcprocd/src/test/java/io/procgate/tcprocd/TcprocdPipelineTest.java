@@ -164,8 +164,12 @@ class TcprocdPipelineTest {
         send(channel, ascii("\n"));
         assertThat(context.calls).endsWith("command known 04list");
 
+        // the lines of one pipe read go out together, at its end, as the host calls it
         context.subscriber.onLine(7, Unpooled.copiedBuffer("out", StandardCharsets.US_ASCII));
-        assertThat(written(channel)).isEqualTo("out\n");
+        context.subscriber.onLine(8, Unpooled.copiedBuffer("more", StandardCharsets.US_ASCII));
+        assertThat(written(channel)).isEmpty();
+        context.subscriber.onLinesEnd();
+        assertThat(written(channel)).isEqualTo("out\nmore\n");
         context.subscriber.onExit(null);
         assertThat(written(channel)).isEmpty();
         assertThat(channel.isActive()).isFalse();

@@ -45,6 +45,26 @@ public final class BoundedLineSender {
 
         /** The notice that {@code missedCount} lines were dropped, and {@code nextLine} follows. */
         ByteBuf missed(ByteBufAllocator alloc, long missedCount, long nextLine);
+
+        /** The framed line's length: at least {@code content}'s, what {@link #frameInto} writes. */
+        default int framedLength(long lineNumber, ByteBuf content) {
+            ByteBuf framed = line(ByteBufAllocator.DEFAULT, lineNumber, content);
+            try {
+                return framed.readableBytes();
+            } finally {
+                framed.release();
+            }
+        }
+
+        /** Writes the framed line at {@code out}'s writer index (which has {@link #framedLength} room). */
+        default void frameInto(ByteBuf out, long lineNumber, ByteBuf content) {
+            ByteBuf framed = line(out.alloc(), lineNumber, content);
+            try {
+                out.writeBytes(framed);
+            } finally {
+                framed.release();
+            }
+        }
     }
 
     /** The text of the missed-lines notice, without line terminator, as tcprocd and TCPR send it. */
@@ -67,7 +87,21 @@ public final class BoundedLineSender {
             byte[] text = (missedText(missedCount, nextLine) + "\n").getBytes(StandardCharsets.US_ASCII);
             return alloc.buffer(text.length).writeBytes(text);
         }
+
+        @Override
+        public int framedLength(long lineNumber, ByteBuf content) {
+            return content.readableBytes() + 1;
+        }
+
+        @Override
+        public void frameInto(ByteBuf out, long lineNumber, ByteBuf content) {
+            out.writeBytes(content, content.readerIndex(), content.readableBytes())
+                    .writeByte('\n');
+        }
     };
+
+    /** The size of a block that one client's lines of a read are framed into (a pipe read is at most 64 KiB). */
+    static final int OWN_BLOCK_BYTES = 16 * 1024;
 
     private final Channel channel;
     private final LineFormat format;
@@ -88,6 +122,8 @@ public final class BoundedLineSender {
     private int runEnd;
     /** Bytes of the batch, counted in {@link #pending} already. */
     private long batchBytes;
+    /** Blocks that {@link #offer(long, ByteBuf)} framed this batch's lines into; released once it is written. */
+    private final List<ByteBuf> ownBlocks = new ArrayList<>();
 
     public BoundedLineSender(Channel channel, LineFormat format, long maxPendingBytes) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -138,6 +174,35 @@ public final class BoundedLineSender {
     }
 
     /**
+     * Queues a line for this client alone, or drops it as {@link #send} would: framed into a block of
+     * this sender's, it goes out with the rest of the batch at the next {@link #flushBatch}, so a
+     * client gets the lines of one pipe read in one write and one flush instead of one each.
+     *
+     * @param content the line without {@code \n}; read, never retained or released
+     */
+    public void offer(long lineNumber, ByteBuf content) {
+        long now = pending.get();
+        if (channel.isActive() && now > 0 && now + content.readableBytes() > maxPendingBytes) {
+            // Cheap check before framing: framing only adds bytes.
+            if (lineNumber >= 0) {
+                lastLine = lineNumber;
+            }
+            drop();
+            return;
+        }
+        int length = format.framedLength(lineNumber, content);
+        ByteBuf block = ownBlocks.isEmpty() ? null : ownBlocks.get(ownBlocks.size() - 1);
+        if (block == null || block.writableBytes() < length) {
+            // A new block rather than a grown one: queued lines are ranges of the blocks.
+            block = channel.alloc().buffer(Math.max(OWN_BLOCK_BYTES, length), Math.max(OWN_BLOCK_BYTES, length));
+            ownBlocks.add(block);
+        }
+        int offset = block.writerIndex();
+        format.frameInto(block, lineNumber, content);
+        offer(lineNumber, block, offset, block.writerIndex() - offset);
+    }
+
+    /**
      * Queues a line already framed for this client, or drops it as {@link #send} would. The bytes
      * are {@code length} bytes of {@code shared} from {@code offset}: valid until the caller releases
      * it, so the queue keeps retained slices; the line goes out at the next {@link #flushBatch} (or
@@ -179,6 +244,7 @@ public final class BoundedLineSender {
     /** Writes what {@link #offer} queued, as one buffer, in one write with one flush. */
     public void flushBatch() {
         closeRun();
+        releaseOwnBlocks(); // the batch holds retained slices of them
         if (batch.isEmpty()) {
             return;
         }
@@ -204,12 +270,20 @@ public final class BoundedLineSender {
     /** Drops what {@link #offer} queued, unsent (the session ends). */
     public void discardBatch() {
         closeRun();
+        releaseOwnBlocks();
         for (ByteBuf piece : batch) {
             piece.release();
         }
         batch.clear();
         pending.addAndGet(-batchBytes);
         batchBytes = 0;
+    }
+
+    private void releaseOwnBlocks() {
+        for (ByteBuf block : ownBlocks) {
+            block.release();
+        }
+        ownBlocks.clear();
     }
 
     private void closeRun() {

@@ -461,9 +461,24 @@ final class ManagedProcess {
         return input.offer(lineOf(line)) ? StdinResult.WRITTEN : StdinResult.BUFFER_FULL;
     }
 
+    /**
+     * Adds a subscriber. Closing the subscription from another thread removes it on this loop, after
+     * the read being delivered (if any): a subscriber that gathers a read's lines always gets the
+     * {@code onLinesEnd} that sends (or frees) them.
+     */
     Subscription subscribe(LineSubscriber subscriber) {
         subscribers.add(subscriber);
-        return () -> subscribers.remove(subscriber);
+        return () -> {
+            if (loop.inEventLoop()) {
+                subscribers.remove(subscriber);
+                return;
+            }
+            try {
+                loop.execute(() -> subscribers.remove(subscriber));
+            } catch (RejectedExecutionException stopped) {
+                subscribers.remove(subscriber); // the loop is gone: no read is being delivered
+            }
+        };
     }
 
     private void deliver(long lineNumber, ByteBuf content) {
