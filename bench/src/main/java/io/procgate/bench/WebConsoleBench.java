@@ -247,8 +247,9 @@ public final class WebConsoleBench {
             double worst = Arrays.stream(ms[0]).max().orElseThrow();
             System.out.printf(
                     Locale.ROOT,
-                    "%nTarget: the 10,000,000-line screen within 2x of the 10-line one (%.2f), both under 100 ms (slowest of"
+                    "%nTarget: the %,d-line screen within 2x of the 10-line one (%.2f), both under 100 ms (slowest of"
                             + " all openings of the big history: %.2f ms).%n",
+                    big,
                     median(ms[0]) / base[0],
                     worst);
         } finally {
